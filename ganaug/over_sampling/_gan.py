@@ -1,0 +1,541 @@
+"""GANOversampler: imbalanced-learn over-sampling with a conditional GAN."""
+
+from __future__ import annotations
+
+import copy
+import math
+import os
+from numbers import Integral, Real
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import torch
+from imblearn.over_sampling.base import BaseOverSampler
+from imblearn.utils import Substitution, check_target_type
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import (
+    check_consistent_length,
+    check_is_fitted,
+    validate_data,
+)
+
+from ..augment import parse_policy
+from ..data.conditions import ClassBalancedBatches
+from ..data.images import ImageEncoder
+from ..data.tabular import TabularEncoder
+from ..io.checkpoint import load_checkpoint, save_checkpoint
+from ..losses import LOSSES
+from ..nets import build_networks
+from ..training.runtime import resolve_device
+from ..training.trainer import GANTrainer
+from ..utils._random import draw_seed, seeded_torch
+from ..utils._validation import (
+    check_images,
+    check_min_class_size,
+    check_not_sparse,
+    check_tabular,
+)
+from ._persistence import from_checkpoint, to_checkpoint
+
+# Generator updates that epochs="auto" aims for, per data kind: enough for the
+# defaults to learn on small medical sets within the CPU budgets in BENCHMARKS.md.
+AUTO_STEPS = {"table": 1500, "image": 1500, "volume": 300}
+DEFAULT_AUGMENT = "translation,cutout"
+# Elements generated per forward pass when sampling (bounds memory).
+GENERATION_ELEMENTS = 2**22
+
+
+_RANDOM_STATE_DOC = """random_state : int, RandomState instance or None, default=None
+        Seeds network initialisation, noise, batch sampling and augmentation.
+        The same integer on the same device gives the same samples."""
+
+
+@Substitution(
+    sampling_strategy=BaseOverSampler._sampling_strategy_docstring,
+    random_state=_RANDOM_STATE_DOC,
+)
+class GANOversampler(BaseOverSampler):
+    """Over-sample minority classes with samples from a conditional GAN.
+
+    A drop-in for imblearn's ``SMOTE``: ``fit_resample(X, y)`` returns the
+    original samples followed by synthetic ones, exactly as many per class as
+    ``sampling_strategy`` asks. One generator, conditioned on the class label,
+    is trained per fit and serves every class to be over-sampled.
+
+    ``X`` may be a table (numpy array or pandas DataFrame, with categorical
+    columns), images ``(n, H, W)`` / ``(n, C, H, W)``, volumes
+    ``(n, D, H, W)`` / ``(n, C, D, H, W)``, or flat rows folded by
+    ``image_shape``. The output has the input's container, dtype and range.
+
+    Read more in the README.
+
+    Parameters
+    ----------
+    {sampling_strategy}
+
+    {random_state}
+
+    architecture : {{"auto", "mlp", "conv"}}, default="auto"
+        Generator family: ``"mlp"`` for tables, ``"conv"`` (2D or 3D) for
+        images and volumes. ``"auto"`` picks from the input.
+
+    epochs : int or "auto", default="auto"
+        Passes over the (class-balanced) training data. ``"auto"`` picks enough
+        passes for about 1500 generator steps on tables and 2D images and 300
+        on 3D volumes, whatever the data set's size.
+
+    batch_size : int, default=64
+        Samples per training batch (capped at the number of training samples).
+
+    latent_dim : int, default=64
+        Size of the generator's noise vector.
+
+    loss : {{"hinge", "bce", "wgan-gp", "lsgan"}}, default="hinge"
+        Adversarial loss. ``"wgan-gp"`` adds a gradient penalty.
+
+    spectral_norm : bool, default=True
+        Spectral normalisation of the discriminator's layers.
+
+    r1_gamma : float, default=0.0
+        Weight of the R1 gradient penalty on real samples (0 disables it).
+
+    augment : str or None, default="auto"
+        Differentiable augmentation of real and generated samples before the
+        discriminator: a comma-separated subset of ``"translation"``,
+        ``"cutout"`` and ``"intensity"``. ``"auto"`` is
+        ``"translation,cutout"`` for images and volumes and none for tables.
+
+    class_loss_weight : float, default=1.0
+        Weight of the auxiliary classification loss (AC-GAN): the
+        discriminator also learns to classify real samples, and the generator
+        is rewarded when its samples are classified as the class they were
+        made for, which keeps minority samples recognisable as the minority.
+        0 disables it.
+
+    ema_half_life : float, default=10000
+        Half-life, in samples, of the moving average of generator weights
+        that produces the samples (ramped up over the first 5% of training).
+
+    generator_lr : float, default=2e-4
+        Adam learning rate of the generator.
+
+    discriminator_lr : float, default=2e-4
+        Adam learning rate of the discriminator.
+
+    discriminator_steps : int, default=1
+        Discriminator updates per generator update.
+
+    train_on : {{"all", "target"}}, default="all"
+        ``"all"`` trains on every class, so majority samples teach what the
+        classes share and the condition moves samples to the minority;
+        ``"target"`` trains only on the classes being over-sampled.
+
+    categorical_features : "auto" or array-like, default="auto"
+        Categorical columns of a table: indices, names (DataFrame) or a
+        boolean mask. ``"auto"`` takes non-numeric DataFrame columns
+        (category, object, string, bool) and non-numeric array columns.
+
+    image_shape : tuple of int, default=None
+        Shape of one sample when ``X`` holds flat rows of images, e.g.
+        ``(28, 28)`` or ``(1, 28, 28, 28)``; None for tables and for ``X``
+        that already has image axes.
+
+    spatial_dims : {{2, 3}} or None, default=None
+        Spatial axes of a sample. None guesses: ``(A, H, W)`` is a channel-first
+        image when ``A <= 4``, else a volume.
+
+    device : str or torch.device, default="auto"
+        ``"auto"`` uses CUDA when available, else the CPU.
+
+    amp : bool, default=True
+        Mixed precision on CUDA (bfloat16, or float16 with gradient scaling).
+        No effect on the CPU.
+
+    verbose : int, default=1
+        Show a progress bar while training; 0 silences it.
+
+    Attributes
+    ----------
+    sampling_strategy_ : dict
+        Number of samples to generate per class.
+
+    classes_ : ndarray
+        Class labels seen during fit.
+
+    n_features_in_ : int
+        Number of values per sample (pixels for images).
+
+    feature_names_in_ : ndarray of str
+        Column names, when ``X`` was a DataFrame with string column names.
+
+    feature_dtypes_ : pandas.Series
+        Column dtypes, when ``X`` was a DataFrame (restored by :meth:`generate`).
+
+    categorical_features_ : ndarray of int
+        Indices of the categorical columns of a table (empty for images).
+
+    sample_shape_ : tuple of int
+        Shape of one sample; ``(n_features_in_,)`` for tables.
+
+    encoder_ : TabularEncoder or ImageEncoder
+        Maps samples to the generator's space and back.
+
+    architecture_ : str
+        The generator family used, ``"mlp"`` or ``"conv"``.
+
+    generator_ : torch.nn.Module
+        The averaged (EMA) generator in eval mode; ``generator_(z, codes)``
+        where ``codes`` index ``classes_``.
+
+    history_ : ganaug.training.History
+        Per-epoch losses and discriminator scores.
+
+    device_ : torch.device
+        The device used for training and generation.
+
+    See Also
+    --------
+    imblearn.over_sampling.SMOTE : Interpolation between minority neighbours.
+    imblearn.over_sampling.RandomOverSampler : Duplication of minority samples.
+
+    Examples
+    --------
+    >>> from collections import Counter
+    >>> from sklearn.datasets import make_classification
+    >>> from ganaug import GANOversampler
+    >>> X, y = make_classification(n_samples=300, weights=[0.9, 0.1], random_state=0)
+    >>> sorted(Counter(y.tolist()).items())
+    [(0, 268), (1, 32)]
+    >>> sampler = GANOversampler(epochs=2, random_state=0, verbose=0)
+    >>> X_res, y_res = sampler.fit_resample(X, y)
+    >>> sorted(Counter(y_res.tolist()).items())
+    [(0, 268), (1, 268)]
+    """
+
+    _parameter_constraints: dict = {
+        **BaseOverSampler._parameter_constraints,
+        "architecture": [StrOptions({"auto", "mlp", "conv"})],
+        "epochs": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
+        "batch_size": [Interval(Integral, 2, None, closed="left")],
+        "latent_dim": [Interval(Integral, 1, None, closed="left")],
+        "loss": [StrOptions(set(LOSSES))],
+        "spectral_norm": ["boolean"],
+        "r1_gamma": [Interval(Real, 0, None, closed="left")],
+        "augment": [str, None],
+        "class_loss_weight": [Interval(Real, 0, None, closed="left")],
+        "ema_half_life": [Interval(Real, 0, None, closed="left")],
+        "generator_lr": [Interval(Real, 0, None, closed="neither")],
+        "discriminator_lr": [Interval(Real, 0, None, closed="neither")],
+        "discriminator_steps": [Interval(Integral, 1, None, closed="left")],
+        "train_on": [StrOptions({"all", "target"})],
+        "categorical_features": [StrOptions({"auto"}), "array-like"],
+        "image_shape": [tuple, list, None],
+        "spatial_dims": [Interval(Integral, 2, 3, closed="both"), None],
+        "device": [str, torch.device],
+        "amp": ["boolean"],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        *,
+        sampling_strategy="auto",
+        random_state=None,
+        architecture="auto",
+        epochs="auto",
+        batch_size=64,
+        latent_dim=64,
+        loss="hinge",
+        spectral_norm=True,
+        r1_gamma=0.0,
+        augment="auto",
+        class_loss_weight=1.0,
+        ema_half_life=10_000,
+        generator_lr=2e-4,
+        discriminator_lr=2e-4,
+        discriminator_steps=1,
+        train_on="all",
+        categorical_features="auto",
+        image_shape=None,
+        spatial_dims=None,
+        device="auto",
+        amp=True,
+        verbose=1,
+    ):
+        super().__init__(sampling_strategy=sampling_strategy)
+        self.random_state = random_state
+        self.architecture = architecture
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.latent_dim = latent_dim
+        self.loss = loss
+        self.spectral_norm = spectral_norm
+        self.r1_gamma = r1_gamma
+        self.augment = augment
+        self.class_loss_weight = class_loss_weight
+        self.ema_half_life = ema_half_life
+        self.generator_lr = generator_lr
+        self.discriminator_lr = discriminator_lr
+        self.discriminator_steps = discriminator_steps
+        self.train_on = train_on
+        self.categorical_features = categorical_features
+        self.image_shape = image_shape
+        self.spatial_dims = spatial_dims
+        self.device = device
+        self.amp = amp
+        self.verbose = verbose
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = False
+        tags.input_tags.string = True
+        tags.input_tags.categorical = True
+        tags.input_tags.three_d_array = True
+        tags.input_tags.allow_nan = False
+        return tags
+
+    # -- input checks ---------------------------------------------------------
+    def _is_image_input(self, X: Any) -> bool:
+        return not isinstance(X, pd.DataFrame) and (self.image_shape is not None or np.ndim(X) > 2)
+
+    def _check_X_y(self, X, y):
+        check_not_sparse(X)
+        y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
+        self.feature_dtypes_ = X.dtypes.copy() if isinstance(X, pd.DataFrame) else None
+        if self._is_image_input(X):
+            X_checked, self.sample_shape_ = check_images(X, self.image_shape, self.spatial_dims)
+            self.categorical_features_ = np.array([], dtype=int)
+        else:
+            X_checked, mask = check_tabular(X, self.categorical_features)
+            self.sample_shape_ = (X_checked.shape[1],)
+            self.categorical_features_ = np.flatnonzero(mask)
+        if self.feature_dtypes_ is None:
+            del self.feature_dtypes_
+        # Records n_features_in_ and feature_names_in_ the sklearn way.
+        validate_data(
+            self,
+            X=X if isinstance(X, pd.DataFrame) else X_checked,
+            reset=True,
+            skip_check_array=True,
+        )
+        self.n_features_in_ = math.prod(self.sample_shape_)
+        y = np.asarray(y)
+        check_consistent_length(X_checked, y)
+        return X_checked, y, binarize_y
+
+    # -- fitting --------------------------------------------------------------
+    def _data_kind(self) -> str:
+        if isinstance(self.encoder_, TabularEncoder):
+            return "table"
+        return "volume" if len(self.encoder_.spatial_shape) == 3 else "image"
+
+    def _make_encoder(self, X: np.ndarray) -> TabularEncoder | ImageEncoder:
+        if len(self.sample_shape_) == 1 and self.image_shape is None:
+            mask = np.zeros(X.shape[1], dtype=bool)
+            mask[self.categorical_features_] = True
+            return TabularEncoder(categorical=mask)
+        return ImageEncoder(self.sample_shape_, self.spatial_dims)
+
+    def _resolve_architecture(self) -> str:
+        is_image = isinstance(self.encoder_, ImageEncoder)
+        if self.architecture == "auto":
+            return "conv" if is_image else "mlp"
+        if self.architecture == "conv" and not is_image:
+            raise ValueError(
+                "architecture='conv' needs images or volumes; X is a table. Use "
+                "architecture='mlp', or pass image_shape for flat image rows."
+            )
+        return self.architecture
+
+    def _network_kwargs(self) -> dict:
+        kwargs: dict = {
+            "n_classes": len(self.classes_),
+            "latent_dim": self.latent_dim,
+            "spectral_norm": self.spectral_norm,
+        }
+        if isinstance(self.encoder_, ImageEncoder):
+            kwargs["channels"] = self.encoder_.channels
+            kwargs["spatial_shape"] = self.encoder_.spatial_shape
+        else:
+            kwargs["output_spans"] = self.encoder_.output_spans_
+        return kwargs
+
+    def _encode(self, X: np.ndarray) -> torch.Tensor:
+        if isinstance(self.encoder_, ImageEncoder):
+            Z = self.encoder_.transform(X.reshape(len(X), *self.sample_shape_))
+            if self.architecture_ == "mlp":
+                Z = Z.reshape(len(Z), -1)
+        else:
+            Z = self.encoder_.transform(X)
+        return torch.from_numpy(np.ascontiguousarray(Z))
+
+    def _fit_resample(self, X, y):
+        targets = [cls for cls, n in self.sampling_strategy_.items() if n > 0]
+        check_min_class_size(y, targets)
+        rng = check_random_state(self.random_state)
+        self.device_ = resolve_device(self.device)
+        self.classes_, codes = np.unique(y, return_inverse=True)
+        train_rows = np.ones(len(y), dtype=bool)
+        if self.train_on == "target":
+            train_rows = np.isin(y, list(self.sampling_strategy_))
+        self.encoder_ = self._make_encoder(X).fit(X[train_rows])
+        self.architecture_ = self._resolve_architecture()
+        kind = self._data_kind()
+        policy = parse_policy(
+            (DEFAULT_AUGMENT if kind != "table" else None)
+            if self.augment == "auto"
+            else self.augment
+        )
+        if self.architecture_ == "mlp" and policy:
+            raise ValueError(
+                f"augment={self.augment!r} applies to images and volumes only; "
+                "use augment=None (or 'auto') with architecture='mlp'."
+            )
+        batches = ClassBalancedBatches(
+            self._encode(X[train_rows]).to(self.device_),
+            torch.as_tensor(codes[train_rows], device=self.device_),
+            self.batch_size,
+        )
+        epochs = self.epochs
+        if epochs == "auto":
+            epochs = max(1, math.ceil(AUTO_STEPS[kind] / len(batches)))
+        with seeded_torch(draw_seed(rng), self.device_):
+            generator, discriminator = build_networks(self.architecture_, **self._network_kwargs())
+            trainer = GANTrainer(
+                generator,
+                discriminator,
+                loss=self.loss,
+                generator_lr=self.generator_lr,
+                discriminator_lr=self.discriminator_lr,
+                discriminator_steps=self.discriminator_steps,
+                r1_gamma=self.r1_gamma,
+                augment=policy,
+                class_loss_weight=self.class_loss_weight,
+                ema_half_life=self.ema_half_life,
+                device=self.device_,
+                amp=self.amp,
+                verbose=self.verbose,
+            )
+            self.history_ = trainer.fit(batches, epochs)
+        self.generator_ = trainer.ema.model
+
+        X_new = [X]
+        y_new = [y]
+        for cls, n_samples in self.sampling_strategy_.items():
+            if n_samples == 0:
+                continue
+            samples = self._generate_array(n_samples, cls, rng)
+            X_new.append(samples.reshape(n_samples, *X.shape[1:]))
+            y_new.append(np.full(n_samples, cls, dtype=y.dtype))
+        return np.concatenate(X_new), np.concatenate(y_new)
+
+    # -- generation -----------------------------------------------------------
+    @torch.inference_mode()
+    def _generate_array(self, n_samples: int, cls: Any, rng: np.random.RandomState):
+        code = int(np.searchsorted(self.classes_, cls))
+        device = self.device_
+        generator = self.generator_.to(device).eval()
+        chunk = max(1, min(2048, GENERATION_ELEMENTS // self.n_features_in_))
+        parts = []
+        with seeded_torch(draw_seed(rng), device):
+            for start in range(0, n_samples, chunk):
+                n = min(chunk, n_samples - start)
+                z = torch.randn(n, generator.latent_dim, device=device)
+                labels = torch.full((n,), code, dtype=torch.long, device=device)
+                parts.append(generator(z, labels).float().cpu().numpy())
+        Z = np.concatenate(parts)
+        if isinstance(self.encoder_, ImageEncoder):
+            Z = Z.reshape(n_samples, self.encoder_.channels, *self.encoder_.spatial_shape)
+        return self.encoder_.inverse_transform(Z)
+
+    def generate(self, n_samples: int, y: Any, random_state: Any = None):
+        """Draw new synthetic samples of one class from the fitted generator.
+
+        Parameters
+        ----------
+        n_samples : int
+            Number of samples to draw.
+        y : object
+            The class label, one of ``classes_``.
+        random_state : int, RandomState instance or None, default=None
+            Seeds the noise; the same integer gives the same samples.
+
+        Returns
+        -------
+        X_new : ndarray or pandas.DataFrame
+            ``n_samples`` samples in the form ``X`` had during fit: a DataFrame
+            with the same columns and dtypes, or an array of the same dtype
+            and per-sample shape.
+        """
+        check_is_fitted(self, "generator_")
+        if not isinstance(n_samples, Integral) or n_samples < 0:
+            raise ValueError(f"n_samples must be a non-negative integer, got {n_samples!r}.")
+        if y not in set(self.classes_.tolist()):
+            raise ValueError(
+                f"y={y!r} is not a class seen during fit; choose one of {self.classes_.tolist()}."
+            )
+        if n_samples == 0:
+            X_new = np.empty((0, *self.sample_shape_))
+        else:
+            X_new = self._generate_array(n_samples, y, check_random_state(random_state))
+        if self.image_shape is not None:
+            X_new = X_new.reshape(n_samples, -1)
+        if hasattr(self, "feature_dtypes_"):
+            frame = pd.DataFrame(X_new, columns=self.feature_dtypes_.index)
+            return frame.astype(self.feature_dtypes_.to_dict())
+        return X_new
+
+    # -- persistence ----------------------------------------------------------
+    def save(self, path: str | os.PathLike) -> Path:
+        """Save the fitted sampler to one file, atomically.
+
+        The file holds tensors and plain values only (generator weights,
+        encoder state, parameters, history), so :meth:`load` reads it with
+        ``torch.load(weights_only=True)`` and never runs code from it.
+        Parameters that are not plain values (a callable ``sampling_strategy``,
+        a ``RandomState`` instance) are not saved.
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            Destination file, e.g. ``"sampler.pt"``.
+
+        Returns
+        -------
+        path : pathlib.Path
+        """
+        check_is_fitted(self, "generator_")
+        return save_checkpoint(to_checkpoint(self), path)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike, device: str = "auto") -> GANOversampler:
+        """Load a sampler saved by :meth:`save`, ready to :meth:`generate`.
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            File written by :meth:`save`.
+        device : str, default="auto"
+            Where to generate; a checkpoint made on a GPU loads on a CPU.
+
+        Returns
+        -------
+        sampler : GANOversampler
+        """
+        return from_checkpoint(cls, load_checkpoint(path), resolve_device(device))
+
+    def __getstate__(self) -> dict:
+        state = super().__getstate__()
+        generator = state.get("generator_")
+        if generator is not None and any(p.is_cuda for p in generator.parameters()):
+            state["generator_"] = copy.deepcopy(generator).cpu()
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        device = state.get("device_")
+        if device is not None and device.type == "cuda" and not torch.cuda.is_available():
+            state["device_"] = torch.device("cpu")
+        super().__setstate__(state)
