@@ -47,8 +47,10 @@ def minibatch_std(h: torch.Tensor, group_size: int = 4) -> torch.Tensor:
     group = min(group_size, n)
     while n % group:
         group -= 1
-    grouped = h.float().reshape(group, n // group, *h.shape[1:])
-    std = (grouped.var(dim=0, unbiased=False) + 1e-8).sqrt()
+    # contiguous first: a reduction over the batch axis of a channels-last
+    # tensor is a slow strided loop on the CPU
+    grouped = h.float().contiguous().reshape(group, n // group, *h.shape[1:])
+    std = ((grouped - grouped.mean(dim=0)).square().mean(dim=0) + 1e-8).sqrt()
     std = std.mean(dim=tuple(range(1, std.dim())))  # one value per group member
     feature = std.repeat(group).view(n, 1, *([1] * (h.dim() - 2)))
     return torch.cat([h, feature.to(h.dtype).expand(n, 1, *h.shape[2:])], dim=1)

@@ -85,7 +85,9 @@ class ConvDiscriminator(nn.Module):
     """Score images or volumes as real or generated, given their class.
 
     Strided convolutions with LeakyReLU halve the size down to about 4 pixels,
-    features are summed over space, and a projection head adds the class.
+    features are summed over space, their minibatch standard deviation is
+    appended (so a collapsed generator is visible) and mixed in by a linear
+    layer, and a projection head adds the class.
 
     Parameters
     ----------
@@ -122,7 +124,7 @@ class ConvDiscriminator(nn.Module):
             channels = out
         self.body = nn.Sequential(*layers)
         self.final = nn.Sequential(
-            maybe_spectral_norm(conv(channels + 1, channels, 3, 1, 1), spectral_norm),
+            maybe_spectral_norm(nn.Linear(channels + 1, channels), spectral_norm),
             nn.LeakyReLU(0.2),
         )
         self.head = ProjectionHead(channels, n_classes, spectral_norm)
@@ -130,5 +132,5 @@ class ConvDiscriminator(nn.Module):
     def forward(self, x: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Return adversarial logits ``(n,)`` and class logits ``(n, n_classes)``."""
         layout = torch.channels_last if x.dim() == 4 else torch.channels_last_3d
-        h = self.final(minibatch_std(self.body(x.contiguous(memory_format=layout))))
-        return self.head(h.flatten(2).sum(dim=2), y)
+        h = self.body(x.contiguous(memory_format=layout)).flatten(2).sum(dim=2)
+        return self.head(self.final(minibatch_std(h)), y)

@@ -42,7 +42,7 @@ from ._persistence import from_checkpoint, to_checkpoint
 
 # Generator updates that epochs="auto" aims for, per data kind: enough for the
 # defaults to learn on small medical sets within the CPU budgets in BENCHMARKS.md.
-AUTO_STEPS = {"table": 1500, "image": 1500, "volume": 300}
+AUTO_STEPS = {"table": 1500, "image": 1200, "volume": 300}
 DEFAULT_AUGMENT = "translation,cutout"
 # Elements generated per forward pass when sampling (bounds memory).
 GENERATION_ELEMENTS = 2**22
@@ -84,10 +84,10 @@ class GANOversampler(BaseOverSampler):
 
     epochs : int or "auto", default="auto"
         Passes over the (class-balanced) training data. ``"auto"`` picks enough
-        passes for about 1500 generator steps on tables and 2D images and 300
-        on 3D volumes, whatever the data set's size.
+        passes for about 1500 generator steps on tables, 1200 on 2D images and
+        300 on 3D volumes, whatever the data set's size.
 
-    batch_size : int, default=64
+    batch_size : int, default=32
         Samples per training batch (capped at the number of training samples).
 
     latent_dim : int, default=64
@@ -119,11 +119,13 @@ class GANOversampler(BaseOverSampler):
         Half-life, in samples, of the moving average of generator weights
         that produces the samples (ramped up over the first 5% of training).
 
-    generator_lr : float, default=2e-4
+    generator_lr : float, default=1e-4
         Adam learning rate of the generator.
 
-    discriminator_lr : float, default=2e-4
-        Adam learning rate of the discriminator.
+    discriminator_lr : float, default=4e-4
+        Adam learning rate of the discriminator. A faster discriminator (the
+        two time-scale update rule of Heusel et al. 2017, as in SAGAN and
+        BigGAN) gave the most varied samples in BENCHMARKS.md's comparison.
 
     discriminator_steps : int, default=1
         Discriminator updates per generator update.
@@ -246,7 +248,7 @@ class GANOversampler(BaseOverSampler):
         random_state=None,
         architecture="auto",
         epochs="auto",
-        batch_size=64,
+        batch_size=32,
         latent_dim=64,
         loss="hinge",
         spectral_norm=True,
@@ -254,8 +256,8 @@ class GANOversampler(BaseOverSampler):
         augment="auto",
         class_loss_weight=1.0,
         ema_half_life=10_000,
-        generator_lr=2e-4,
-        discriminator_lr=2e-4,
+        generator_lr=1e-4,
+        discriminator_lr=4e-4,
         discriminator_steps=1,
         train_on="all",
         categorical_features="auto",

@@ -91,7 +91,10 @@ def from_checkpoint(cls: type, payload: dict, device: Any) -> Any:
             "This file is not a GANOversampler checkpoint (expected format "
             f"{CHECKPOINT_FORMAT!r}); write one with GANOversampler.save."
         )
-    sampler = cls(**payload["params"])
+    params = dict(payload["params"])
+    if params.get("image_shape") is not None:
+        params["image_shape"] = tuple(params["image_shape"])
+    sampler = cls(**params)
     sampler.device_ = device
     sampler.classes_ = np.asarray(payload["classes"])
     sampler.sampling_strategy_ = {k: v for k, v in payload["sampling_strategy"]}

@@ -21,7 +21,9 @@ def seeded_torch(seed: int, device: torch.device) -> Iterator[None]:
     Everything random inside (initial weights, noise, dropout, augmentation)
     then depends only on ``seed``, and the caller's RNG state is left as it was.
     """
-    devices = [device] if device.type == "cuda" else []
+    devices = []
+    if device.type == "cuda":
+        devices = [device.index if device.index is not None else torch.cuda.current_device()]
     with torch.random.fork_rng(devices=devices):
         torch.manual_seed(seed)
         yield
