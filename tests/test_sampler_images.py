@@ -114,3 +114,15 @@ def test_adrenal_gan_moves_volume_statistics_towards_the_minority(adrenal_small)
 
     gap = lambda volumes: np.abs(profile(volumes) - profile(real)).mean()  # noqa: E731
     assert gap(synthetic) < 0.5 * gap(noise)
+
+
+def test_mlp_generator_on_images_trained_on_the_target_class_only(breastmnist_small):
+    X, y = breastmnist_small
+    sampler = GANOversampler(architecture="mlp", train_on="target", **QUICK)
+    X_res, y_res = sampler.fit_resample(X, y)
+    assert sampler.architecture_ == "mlp"
+    assert X_res.shape == (400, 28, 28) and X_res.dtype == np.uint8
+    assert Counter(y_res.tolist()) == {0: 200, 1: 200}
+    # one epoch over the 40 malignant images in batches of 32: two steps, not the
+    # eight that all 240 images would take
+    assert sum(len(record["steps"]) for record in sampler.history_) == 2

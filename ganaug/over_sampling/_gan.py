@@ -306,7 +306,10 @@ class GANOversampler(BaseOverSampler):
     def _check_X_y(self, X, y):
         check_not_sparse(X)
         y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
-        self.feature_dtypes_ = X.dtypes.copy() if isinstance(X, pd.DataFrame) else None
+        if isinstance(X, pd.DataFrame):
+            self.feature_dtypes_ = X.dtypes.copy()
+        elif hasattr(self, "feature_dtypes_"):  # left by an earlier fit on a DataFrame
+            del self.feature_dtypes_
         if self._is_image_input(X):
             X_checked, self.sample_shape_ = check_images(X, self.image_shape, self.spatial_dims)
             self.categorical_features_ = np.array([], dtype=int)
@@ -314,8 +317,6 @@ class GANOversampler(BaseOverSampler):
             X_checked, mask = check_tabular(X, self.categorical_features)
             self.sample_shape_ = (X_checked.shape[1],)
             self.categorical_features_ = np.flatnonzero(mask)
-        if self.feature_dtypes_ is None:
-            del self.feature_dtypes_
         # Records n_features_in_ and feature_names_in_ the sklearn way.
         validate_data(
             self,
@@ -374,37 +375,27 @@ class GANOversampler(BaseOverSampler):
             Z = self.encoder_.transform(X)
         return torch.from_numpy(np.ascontiguousarray(Z))
 
-    def _fit_resample(self, X, y):
-        targets = [cls for cls, n in self.sampling_strategy_.items() if n > 0]
-        check_min_class_size(y, targets)
-        rng = check_random_state(self.random_state)
-        self.device_ = resolve_device(self.device)
-        self.classes_, codes = np.unique(y, return_inverse=True)
-        train_rows = np.ones(len(y), dtype=bool)
-        if self.train_on == "target":
-            train_rows = np.isin(y, list(self.sampling_strategy_))
-        self.encoder_ = self._make_encoder(X).fit(X[train_rows])
-        self.architecture_ = self._resolve_architecture()
-        kind = self._data_kind()
-        policy = parse_policy(
-            (DEFAULT_AUGMENT if kind != "table" else None)
-            if self.augment == "auto"
-            else self.augment
-        )
+    def _augment_policy(self) -> tuple[str, ...]:
+        augment = self.augment
+        if augment == "auto":
+            augment = None if self.architecture_ == "mlp" else DEFAULT_AUGMENT
+        policy = parse_policy(augment)
         if self.architecture_ == "mlp" and policy:
             raise ValueError(
                 f"augment={self.augment!r} applies to images and volumes only; "
                 "use augment=None (or 'auto') with architecture='mlp'."
             )
+        return policy
+
+    def _train(self, Z: torch.Tensor, codes: np.ndarray, seed: int) -> None:
+        """Train generator and discriminator on encoded samples ``Z``."""
         batches = ClassBalancedBatches(
-            self._encode(X[train_rows]).to(self.device_),
-            torch.as_tensor(codes[train_rows], device=self.device_),
-            self.batch_size,
+            Z.to(self.device_), torch.as_tensor(codes, device=self.device_), self.batch_size
         )
         epochs = self.epochs
         if epochs == "auto":
-            epochs = max(1, math.ceil(AUTO_STEPS[kind] / len(batches)))
-        with seeded_torch(draw_seed(rng), self.device_):
+            epochs = max(1, math.ceil(AUTO_STEPS[self._data_kind()] / len(batches)))
+        with seeded_torch(seed, self.device_):
             generator, discriminator = build_networks(self.architecture_, **self._network_kwargs())
             trainer = GANTrainer(
                 generator,
@@ -414,7 +405,7 @@ class GANOversampler(BaseOverSampler):
                 discriminator_lr=self.discriminator_lr,
                 discriminator_steps=self.discriminator_steps,
                 r1_gamma=self.r1_gamma,
-                augment=policy,
+                augment=self._augment_policy(),
                 class_loss_weight=self.class_loss_weight,
                 ema_half_life=self.ema_half_life,
                 device=self.device_,
@@ -424,11 +415,21 @@ class GANOversampler(BaseOverSampler):
             self.history_ = trainer.fit(batches, epochs)
         self.generator_ = trainer.ema.model
 
-        X_new = [X]
-        y_new = [y]
-        for cls, n_samples in self.sampling_strategy_.items():
-            if n_samples == 0:
-                continue
+    def _fit_resample(self, X, y):
+        targets = [cls for cls, n in self.sampling_strategy_.items() if n > 0]
+        check_min_class_size(y, targets)
+        rng = check_random_state(self.random_state)
+        self.device_ = resolve_device(self.device)
+        self.classes_, codes = np.unique(y, return_inverse=True)
+        rows = np.isin(y, targets) if self.train_on == "target" else slice(None)
+        self.encoder_ = self._make_encoder(X).fit(X[rows])
+        self.architecture_ = self._resolve_architecture()
+        self._augment_policy()  # refuse a bad policy before encoding and training
+        self._train(self._encode(X[rows]), codes[rows], draw_seed(rng))
+
+        X_new, y_new = [X], [y]
+        for cls in targets:
+            n_samples = self.sampling_strategy_[cls]
             samples = self._generate_array(n_samples, cls, rng)
             X_new.append(samples.reshape(n_samples, *X.shape[1:]))
             y_new.append(np.full(n_samples, cls, dtype=y.dtype))
