@@ -74,3 +74,12 @@ def test_every_fitted_attribute_is_documented(breastmnist_small):
 
 def test_version_is_exposed():
     assert isinstance(ganaug.__version__, str) and ganaug.__version__[0].isdigit()
+
+
+@pytest.mark.parametrize("module", ["ganaug.over_sampling._gan", "ganaug.datasets._medmnist"])
+def test_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0
