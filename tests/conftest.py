@@ -51,3 +51,13 @@ def adrenal_small():
     """AdrenalMNIST3D validation split: 76 normal (0), 22 hyperplasia (1), 28^3."""
     data = load_adrenalmnist3d("val")
     return data.images, data.target
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skip tests marked ``gpu`` where CUDA is absent."""
+    if torch.cuda.is_available():
+        return
+    skip = pytest.mark.skip(reason="needs CUDA")
+    for item in items:
+        if "gpu" in item.keywords:
+            item.add_marker(skip)

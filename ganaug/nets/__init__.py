@@ -8,8 +8,6 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-ARCHITECTURES = ("mlp", "conv")
-
 # Channel widths (generator, discriminator) per number of spatial axes, sized so
 # the default fits and generation stay within the CPU budgets in BENCHMARKS.md.
 CONV_WIDTHS = {2: (64, 32), 3: (64, 16)}
@@ -72,4 +70,4 @@ def build_networks(
     return generator, discriminator
 
 
-__all__ = ["ARCHITECTURES", "build_networks"]
+__all__ = ["build_networks"]
