@@ -20,10 +20,19 @@ def seeded_torch(seed: int, device: torch.device) -> Iterator[None]:
 
     Everything random inside (initial weights, noise, dropout, augmentation)
     then depends only on ``seed``, and the caller's RNG state is left as it was.
+    On CUDA, cuDNN is held to deterministic kernels for the block and its
+    settings are restored afterwards.
     """
     devices = []
     if device.type == "cuda":
         devices = [device.index if device.index is not None else torch.cuda.current_device()]
-    with torch.random.fork_rng(devices=devices):
-        torch.manual_seed(seed)
-        yield
+    cudnn = torch.backends.cudnn
+    saved = cudnn.deterministic, cudnn.benchmark
+    try:
+        with torch.random.fork_rng(devices=devices):
+            torch.manual_seed(seed)
+            if device.type == "cuda":  # cuDNN picks non-deterministic kernels otherwise
+                cudnn.deterministic, cudnn.benchmark = True, False
+            yield
+    finally:
+        cudnn.deterministic, cudnn.benchmark = saved
