@@ -91,3 +91,15 @@ def test_load_refuses_other_files(tmp_path):
     torch.save({"weights": torch.ones(1)}, tmp_path / "other.pt")
     with pytest.raises(ValueError, match="not a GANOversampler checkpoint"):
         GANOversampler.load(tmp_path / "other.pt")
+
+
+def test_save_and_load_keep_image_shape_and_flat_output(breastmnist_small, tmp_path):
+    X, y = breastmnist_small
+    sampler = GANOversampler(image_shape=(28, 28), epochs=1, random_state=0, verbose=0)
+    sampler.fit_resample(X.reshape(len(X), -1), y)
+    loaded = GANOversampler.load(sampler.save(tmp_path / "flat.pt"), device="cpu")
+    assert loaded.get_params() == sampler.get_params()  # (28, 28) stays a tuple
+    np.testing.assert_array_equal(
+        loaded.generate(4, 0, random_state=0), sampler.generate(4, 0, random_state=0)
+    )
+    assert loaded.generate(4, 0).shape == (4, 784)

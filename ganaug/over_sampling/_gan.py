@@ -336,11 +336,11 @@ class GANOversampler(BaseOverSampler):
         return "volume" if len(self.encoder_.spatial_shape) == 3 else "image"
 
     def _make_encoder(self, X: np.ndarray) -> TabularEncoder | ImageEncoder:
-        if len(self.sample_shape_) == 1 and self.image_shape is None:
-            mask = np.zeros(X.shape[1], dtype=bool)
-            mask[self.categorical_features_] = True
-            return TabularEncoder(categorical=mask)
-        return ImageEncoder(self.sample_shape_, self.spatial_dims)
+        if self._is_image_input(X):
+            return ImageEncoder(self.sample_shape_, self.spatial_dims)
+        mask = np.zeros(X.shape[1], dtype=bool)
+        mask[self.categorical_features_] = True
+        return TabularEncoder(categorical=mask)
 
     def _resolve_architecture(self) -> str:
         is_image = isinstance(self.encoder_, ImageEncoder)
@@ -387,7 +387,9 @@ class GANOversampler(BaseOverSampler):
             )
         return policy
 
-    def _train(self, Z: torch.Tensor, codes: np.ndarray, seed: int) -> None:
+    def _train(
+        self, Z: torch.Tensor, codes: np.ndarray, policy: tuple[str, ...], seed: int
+    ) -> None:
         """Train generator and discriminator on encoded samples ``Z``."""
         batches = ClassBalancedBatches(
             Z.to(self.device_), torch.as_tensor(codes, device=self.device_), self.batch_size
@@ -405,7 +407,7 @@ class GANOversampler(BaseOverSampler):
                 discriminator_lr=self.discriminator_lr,
                 discriminator_steps=self.discriminator_steps,
                 r1_gamma=self.r1_gamma,
-                augment=self._augment_policy(),
+                augment=policy,
                 class_loss_weight=self.class_loss_weight,
                 ema_half_life=self.ema_half_life,
                 device=self.device_,
@@ -424,8 +426,8 @@ class GANOversampler(BaseOverSampler):
         rows = np.isin(y, targets) if self.train_on == "target" else slice(None)
         self.encoder_ = self._make_encoder(X).fit(X[rows])
         self.architecture_ = self._resolve_architecture()
-        self._augment_policy()  # refuse a bad policy before encoding and training
-        self._train(self._encode(X[rows]), codes[rows], draw_seed(rng))
+        policy = self._augment_policy()  # refuses a bad policy before any training
+        self._train(self._encode(X[rows]), codes[rows], policy, draw_seed(rng))
 
         X_new, y_new = [X], [y]
         for cls in targets:

@@ -22,7 +22,9 @@ def _plain_params(params: dict) -> dict:
     instances) are left out, so the loaded sampler uses their defaults."""
     plain = {}
     for name, value in params.items():
-        if isinstance(value, (tuple, list, np.ndarray)):
+        if isinstance(value, tuple):
+            value = tuple(np.asarray(value).tolist())
+        elif isinstance(value, (list, np.ndarray)):
             value = np.asarray(value).tolist()
         elif name == "device":
             value = str(value)
@@ -30,7 +32,7 @@ def _plain_params(params: dict) -> dict:
             value = int(value)
         elif isinstance(value, dict):
             value = {_plain(k): int(v) for k, v in value.items()}
-        if value is None or isinstance(value, (str, bool, int, float, list, dict)):
+        if value is None or isinstance(value, (str, bool, int, float, tuple, list, dict)):
             plain[name] = value
     return plain
 
@@ -91,10 +93,7 @@ def from_checkpoint(cls: type, payload: dict, device: Any) -> Any:
             "This file is not a GANOversampler checkpoint (expected format "
             f"{CHECKPOINT_FORMAT!r}); write one with GANOversampler.save."
         )
-    params = dict(payload["params"])
-    if params.get("image_shape") is not None:
-        params["image_shape"] = tuple(params["image_shape"])
-    sampler = cls(**params)
+    sampler = cls(**payload["params"])
     sampler.device_ = device
     sampler.classes_ = np.asarray(payload["classes"])
     sampler.sampling_strategy_ = {k: v for k, v in payload["sampling_strategy"]}
