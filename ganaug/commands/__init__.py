@@ -1,0 +1,1 @@
+"""One module per ``ganaug`` sub-command, each with ``add_parser(subparsers)``."""

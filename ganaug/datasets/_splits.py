@@ -1,0 +1,128 @@
+"""Named data sources as train / validation / test splits, for the CLI and recipes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.datasets import load_breast_cancer
+from sklearn.model_selection import train_test_split
+
+from ._medmnist import load_adrenalmnist3d, load_breastmnist
+
+BUNDLED = {
+    "breastmnist": load_breastmnist,
+    "adrenalmnist3d": load_adrenalmnist3d,
+}
+TABLES = (".csv", ".parquet")
+
+
+@dataclass
+class Splits:
+    """Training, validation and test data; ``X_val`` is None when none was given.
+
+    Attributes
+    ----------
+    X, y, X_val, y_val, X_test, y_test : array-like or None
+        The splits.
+    name : str
+        Where they came from.
+    """
+
+    X: Any
+    y: np.ndarray
+    X_val: Any
+    y_val: np.ndarray | None
+    X_test: Any
+    y_test: np.ndarray
+    name: str
+
+
+def _split_off_test(X, y, name: str, test_size: float, seed: int) -> Splits:
+    X, X_test, y, y_test = train_test_split(
+        X, y, test_size=test_size, stratify=y, random_state=seed
+    )
+    return Splits(X, np.asarray(y), None, None, X_test, np.asarray(y_test), name)
+
+
+def _from_npz(path: Path, test_size: float, seed: int) -> Splits:
+    with np.load(path, allow_pickle=False) as archive:
+        keys = set(archive.files)
+        if {"train_images", "train_labels", "test_images", "test_labels"} <= keys:
+            part = {k: archive[k] for k in keys}
+            label = {k: part[k].reshape(-1) for k in keys if k.endswith("_labels")}
+            has_val = "val_images" in keys
+            return Splits(
+                part["train_images"],
+                label["train_labels"],
+                part["val_images"] if has_val else None,
+                label.get("val_labels"),
+                part["test_images"],
+                label["test_labels"],
+                str(path),
+            )
+        if {"X", "y"} <= keys:
+            return _split_off_test(archive["X"], archive["y"], str(path), test_size, seed)
+    raise ValueError(
+        f"{path} holds arrays {sorted(keys)}; expected MedMNIST keys (train_images, "
+        "train_labels, [val_images, val_labels,] test_images, test_labels) or X and y."
+    )
+
+
+def load_splits(
+    source: str, *, target: str | None = None, test_size: float = 0.3, random_state: int = 0
+) -> Splits:
+    """Load a data source as splits.
+
+    Parameters
+    ----------
+    source : str
+        ``"breastmnist"`` or ``"adrenalmnist3d"`` (bundled, official splits),
+        ``"breast-cancer"`` (sklearn's table), a ``.npz`` file (MedMNIST keys
+        ``train_images``/``train_labels``/``val_*``/``test_*``, or ``X`` and
+        ``y``), or a ``.csv``/``.parquet`` table with a ``target`` column.
+    target : str, optional
+        Label column of a table file.
+    test_size : float, default=0.3
+        Share held out as the test split (stratified) when the source has no
+        test split of its own.
+    random_state : int, default=0
+        Seeds that split.
+
+    Returns
+    -------
+    splits : Splits
+    """
+    if source in BUNDLED:
+        train, val, test = (BUNDLED[source](s) for s in ("train", "val", "test"))
+        return Splits(
+            train.images, train.target, val.images, val.target, test.images, test.target, source
+        )
+    if source == "breast-cancer":
+        frame = load_breast_cancer(as_frame=True)
+        return _split_off_test(
+            frame.data, frame.target.to_numpy(), source, test_size, random_state
+        )
+    path = Path(source)
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"Data source {source!r} is neither a bundled data set "
+            f"({', '.join([*BUNDLED, 'breast-cancer'])}) nor an existing file."
+        )
+    if path.suffix == ".npz":
+        return _from_npz(path, test_size, random_state)
+    if path.suffix in TABLES:
+        frame = pd.read_csv(path) if path.suffix == ".csv" else pd.read_parquet(path)
+        if target is None or target not in frame:
+            raise ValueError(
+                f"Name the label column of {path} with target=...; its columns are "
+                f"{list(frame.columns)}."
+            )
+        y = frame.pop(target).to_numpy()
+        return _split_off_test(frame, y, str(path), test_size, random_state)
+    raise ValueError(
+        f"Cannot read {path}: use a .npz, .csv or .parquet file, or a bundled data set."
+    )

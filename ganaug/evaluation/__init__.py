@@ -1,0 +1,39 @@
+"""Evaluation: does over-sampling help a downstream classifier, and are the samples sound?
+
+:func:`evaluate_lift` runs the paired protocol and returns a
+:class:`LiftReport`; the metric, fidelity and memorization functions are
+public so they can be used on their own.
+"""
+
+from ._cnn import CNNClassifier
+from ._fidelity import (
+    column_distances,
+    correlation_difference,
+    frechet_distance,
+    kernel_distance,
+    precision_recall_coverage,
+)
+from ._memorization import MemorizationCheck, check_memorization, distance_to_closest_record
+from ._metrics import METRICS, classification_scores
+from ._protocol import evaluate_lift, subsample_minority
+from ._results import LiftReport
+from ._stats import paired_lift, summarize
+
+__all__ = [
+    "METRICS",
+    "CNNClassifier",
+    "LiftReport",
+    "MemorizationCheck",
+    "check_memorization",
+    "classification_scores",
+    "column_distances",
+    "correlation_difference",
+    "distance_to_closest_record",
+    "evaluate_lift",
+    "frechet_distance",
+    "kernel_distance",
+    "paired_lift",
+    "precision_recall_coverage",
+    "subsample_minority",
+    "summarize",
+]

@@ -1,0 +1,98 @@
+"""The methods the protocol compares, parsed from names such as ``"gan+class-weight"``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from imblearn.over_sampling import SMOTE, SMOTENC, RandomOverSampler
+
+from ..over_sampling import GANOversampler
+
+MODIFIERS = ("class-weight", "threshold")
+NO_RESAMPLING = ("none", "oracle")
+DEFAULT_METHODS = ("none", "class-weight", "threshold", "ros", "smote", "gan", "oracle")
+
+
+@dataclass(frozen=True)
+class Method:
+    """One row of the comparison.
+
+    Attributes
+    ----------
+    name : str
+        As the user wrote it, e.g. ``"gan+class-weight"``.
+    sampler : str or None
+        Key of the resampler in the sampler table, None for no resampling.
+    oracle : bool
+        Add the removed real minority samples back (always with class weights).
+    class_weight : bool
+        Weight the classifier's loss by inverse class frequency.
+    threshold : bool
+        Tune the decision threshold on the validation split.
+    """
+
+    name: str
+    sampler: str | None
+    oracle: bool
+    class_weight: bool
+    threshold: bool
+
+
+def parse_method(name: str, samplers: dict[str, Any]) -> Method:
+    """Parse ``"base[+modifier...]"``; bases are ``none``, ``oracle`` or a sampler key.
+
+    Parameters
+    ----------
+    name : str
+        Method name. A name of modifiers only (``"class-weight"``) applies
+        them to ``none``.
+    samplers : dict
+        The available resamplers by key.
+
+    Returns
+    -------
+    method : Method
+    """
+    parts = [p.strip() for p in str(name).split("+")]
+    modifiers = [p for p in parts if p in MODIFIERS]
+    bases = [p for p in parts if p not in MODIFIERS] or ["none"]
+    allowed = sorted({*NO_RESAMPLING, *samplers})
+    if len(bases) != 1 or bases[0] not in allowed or len(set(modifiers)) != len(modifiers):
+        raise ValueError(
+            f"Unknown method {name!r}: write one base from {allowed} (add your own "
+            f"with samplers={{'name': sampler}}), optionally followed by "
+            f"'+{MODIFIERS[0]}' and/or '+{MODIFIERS[1]}'."
+        )
+    base = bases[0]
+    return Method(
+        name=str(name),
+        sampler=None if base in NO_RESAMPLING else base,
+        oracle=base == "oracle",
+        class_weight="class-weight" in modifiers or base == "oracle",
+        threshold="threshold" in modifiers,
+    )
+
+
+def default_samplers(categorical: list | None, smallest_minority: int) -> dict[str, Any]:
+    """The built-in resamplers: ``ros``, ``smote`` (SMOTENC for categorical tables), ``gan``.
+
+    Parameters
+    ----------
+    categorical : list or None
+        Categorical column names of a table, if any.
+    smallest_minority : int
+        Size of the smallest class to over-sample; SMOTE's ``k_neighbors`` is
+        capped below it.
+
+    Returns
+    -------
+    samplers : dict
+    """
+    k = max(1, min(5, smallest_minority - 1))
+    smote = (
+        SMOTENC(categorical_features=categorical, k_neighbors=k)
+        if categorical
+        else SMOTE(k_neighbors=k)
+    )
+    return {"ros": RandomOverSampler(), "smote": smote, "gan": GANOversampler()}

@@ -1,0 +1,388 @@
+"""Write a :class:`LiftReport` to a folder: report.md, a self-contained report.html, raw tables."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .. import __version__
+from ._memorization import COPY_FACTOR, HOLDOUT_QUANTILE, MAX_NEAR_COPY_SHARE
+from ._metrics import METRICS
+from ._png import encode_png, sample_grid
+from ._results import LiftReport, _jsonable
+from ._stats import TIE_TOLERANCE, paired_lift
+from ._svg import histogram_plot, interval_plot, line_plot
+
+HEADLINE_METRICS = ("auroc", "balanced_accuracy")
+REFERENCES = ("class-weight", "threshold", "ros", "smote")
+NOT_SYNTHETIC = ("none", "oracle", *REFERENCES)
+
+
+@dataclass
+class _Block:
+    kind: str  # "h1", "h2", "p", "table", "figure"
+    content: object
+    name: str = ""
+
+
+def _fmt(value) -> str:
+    if isinstance(value, float | np.floating):
+        return "" if np.isnan(value) else f"{value:.3f}"
+    return str(value)
+
+
+def _markdown_table(frame: pd.DataFrame) -> str:
+    frame = frame.reset_index()
+    lines = [
+        "| " + " | ".join(map(str, frame.columns)) + " |",
+        "|" + "---|" * len(frame.columns),
+    ]
+    lines += ["| " + " | ".join(_fmt(v) for v in row) + " |" for row in frame.itertuples(False)]
+    return "\n".join(lines)
+
+
+def _html_table(frame: pd.DataFrame) -> str:
+    return frame.reset_index().to_html(index=False, formatters=None, float_format=_fmt, border=0)
+
+
+def _lift_table(report: LiftReport, metric: str) -> pd.DataFrame:
+    lift = report.lift(metric)
+    summary = report.summary()
+    return pd.DataFrame(
+        {
+            metric: [
+                f"{summary.loc[m, f'{metric}_mean']:.3f} ± {summary.loc[m, f'{metric}_std']:.3f}"
+                for m in lift.index
+            ],
+            "lift over none [95% CI]": [
+                f"{r.mean_lift:+.3f} [{r.ci_low:+.3f}, {r.ci_high:+.3f}]"
+                for r in lift.itertuples()
+            ],
+            "wins/ties/losses": [f"{r.wins}/{r.ties}/{r.losses}" for r in lift.itertuples()],
+            "p": [_fmt(p) for p in lift["p_value"]],
+            "share of oracle lift": [_fmt(s) for s in lift["oracle_share"]],
+        },
+        index=lift.index,
+    ).drop(index="none")
+
+
+def verdicts(report: LiftReport) -> list[str]:
+    """Plain sentences: does each synthetic method beat the best simple alternative?
+
+    For every method that adds synthetic samples (not ``none``, the oracle,
+    class weights, threshold tuning, ROS or SMOTE), and each headline metric,
+    the method is compared, paired by seed, with the best-scoring of class
+    weighting, threshold tuning, ROS and SMOTE.
+
+    Parameters
+    ----------
+    report : LiftReport
+        A finished evaluation.
+
+    Returns
+    -------
+    sentences : list of str
+    """
+    scores = report.scores
+    methods = list(dict.fromkeys(scores["method"]))
+    candidates = [m for m in methods if m.split("+")[0] not in NOT_SYNTHETIC]
+    references = [m for m in methods if m in REFERENCES]
+    sentences = []
+    for metric in HEADLINE_METRICS:
+        if not references:
+            break
+        means = scores.groupby("method")[metric].mean()
+        best = max(references, key=lambda m: means[m])
+        for method in candidates:
+            row = paired_lift(scores, metric, baseline=best).loc[method]
+            if row.ci_low > 0:
+                word = "beats"
+            elif row.ci_high < 0:
+                word = "is worse than"
+            else:
+                word = "is not distinguishable from"
+            sentences.append(
+                f"On {metric}, {method} ({means[method]:.3f}) {word} the best simple "
+                f"alternative, {best} ({means[best]:.3f}): paired difference "
+                f"{row.mean_lift:+.3f}, 95% CI [{row.ci_low:+.3f}, {row.ci_high:+.3f}], "
+                f"p = {_fmt(row.p_value) or 'n/a'}, {row.n_seeds} seeds."
+            )
+    return sentences
+
+
+def _blocks(report: LiftReport, title: str) -> list[_Block]:
+    settings = report.settings
+    blocks = [
+        _Block("h1", title),
+        _Block(
+            "p",
+            f"ganaug {__version__}. Training split {settings['n_train']} samples "
+            f"{settings['class_counts']}, minority classes {settings['minority_classes']}, "
+            f"sub-sampled to 1:{settings['imbalance_ratio']} per seed"
+            if settings.get("imbalance_ratio")
+            else f"ganaug {__version__}. Training split {settings['n_train']} samples "
+            f"{settings['class_counts']}, minority classes {settings['minority_classes']}, "
+            "not sub-sampled",
+        ),
+        _Block(
+            "p",
+            f"Validation {settings['n_val']} (model selection), test {settings['n_test']} "
+            f"(all scores). Seeds {settings['seeds']}, paired: every method sees the same "
+            f"sub-sample and classifier budget per seed. Classifier: {settings['classifier']}.",
+        ),
+        _Block("h2", "Verdict"),
+    ]
+    blocks += [_Block("p", s) for s in verdicts(report)] or [
+        _Block("p", "No method adding synthetic samples was compared with a simple alternative.")
+    ]
+    for metric in HEADLINE_METRICS:
+        lift = report.lift(metric).drop(index="none")
+        wide = report.scores.pivot(index="seed", columns="method", values=metric)
+        blocks += [
+            _Block("h2", f"Lift over doing nothing: {metric}"),
+            _Block("table", _lift_table(report, metric)),
+            _Block(
+                "figure",
+                interval_plot(
+                    list(lift.index),
+                    lift["mean_lift"],
+                    lift["ci_low"],
+                    lift["ci_high"],
+                    [(wide[m] - wide["none"]).tolist() for m in lift.index],
+                    f"{metric}: lift over none, mean and 95% CI (dots: seeds)",
+                ),
+                f"lift_{metric}.svg",
+            ),
+        ]
+    blocks += [
+        _Block(
+            "p",
+            f"Paired Student t interval and test over seeds; a seed is a tie when the "
+            f"difference is within ±{TIE_TOLERANCE}. The share of the oracle lift is a "
+            "method's mean lift over the oracle's (the removed real minority samples "
+            "added back, with class weights).",
+        ),
+        _Block("h2", "All metrics (mean ± std over seeds, test split)"),
+        _Block("table", _all_metrics(report)),
+    ]
+    blocks += _fidelity_blocks(report)
+    blocks += _memorization_blocks(report)
+    blocks += _sample_blocks(report)
+    for name, history in report.histories.items():
+        curves = {c: history[c].to_numpy() for c in ("d_loss", "g_loss") if c in history}
+        if curves:
+            blocks += [
+                _Block("h2", f"Training losses: {name} (first seed)"),
+                _Block(
+                    "figure",
+                    line_plot(history["epoch"].to_numpy(), curves, f"{name} losses per epoch"),
+                    f"losses_{name}.svg",
+                ),
+            ]
+    return blocks
+
+
+def _all_metrics(report: LiftReport) -> pd.DataFrame:
+    summary = report.summary()
+    return pd.DataFrame(
+        {
+            m: [
+                f"{a:.3f} ± {b:.3f}"
+                for a, b in zip(summary[f"{m}_mean"], summary[f"{m}_std"], strict=True)
+            ]
+            for m in METRICS
+        },
+        index=summary.index,
+    )
+
+
+def _fidelity_blocks(report: LiftReport) -> list[_Block]:
+    if report.fidelity.empty:
+        return []
+    spaces = report.settings["feature_spaces"]
+    text = (
+        "Each source's samples of a minority class against the real test samples of "
+        f"that class, in the feature space(s) {spaces}, averaged over seeds. "
+        "real-train is the floor (real training samples). FID is biased upwards at "
+        "small n; KID is unbiased (about 0 for the same distribution). Precision: share "
+        "of samples inside the real manifold; recall and coverage: how much of it they "
+        "span. ROS duplicates are real samples, so their fidelity is the floor's: read "
+        "it with the memorization check."
+    )
+    if "planes" in report.fidelity_summary().index.get_level_values("space"):
+        text += (
+            " Volumes have no agreed 3D FID: cnn-3d uses a 3D CNN's features, "
+            "plane-0/1/2 a 2D CNN on the middle slice normal to each axis, and planes "
+            "their mean; the verdict above does not depend on either."
+        )
+    return [
+        _Block("h2", "Fidelity"),
+        _Block("p", text),
+        _Block("table", report.fidelity_summary()),
+    ]
+
+
+def _memorization_blocks(report: LiftReport) -> list[_Block]:
+    if report.memorization.empty:
+        return []
+    summary = report.memorization_summary()
+    blocks = [
+        _Block("h2", "Memorization"),
+        _Block(
+            "p",
+            "Distance of each added sample to its closest real training sample of the "
+            "same class, against the same distance for real samples the resampler never "
+            f"saw (validation and removed minority samples). A near-copy is closer than "
+            f"{COPY_FACTOR} times the {HOLDOUT_QUANTILE:.0%} quantile of the held-out "
+            f"distances; a source is flagged when over {MAX_NEAR_COPY_SHARE:.0%} of its "
+            "samples are near-copies. distance_ratio is the median distance over the "
+            "held-out median: below 1, samples sit closer to training patients than "
+            "new patients do.",
+        ),
+        _Block("table", summary),
+    ]
+    for (method, cls), flagged in summary["flagged"].items():
+        if flagged:
+            note = " (duplicates by construction)" if method == "ros" else ""
+            blocks.append(
+                _Block(
+                    "p",
+                    f"FLAGGED: {method}, class {cls}: "
+                    f"{summary.loc[(method, cls), 'near_copy_share']:.0%} of its samples "
+                    f"are near-copies of training samples{note}.",
+                )
+            )
+    for (method, cls), (synthetic, holdout) in report.distances.items():
+        threshold = report.memorization.query("method == @method")["threshold"].iloc[0]
+        blocks.append(
+            _Block(
+                "figure",
+                histogram_plot(
+                    {f"{method} samples": synthetic, "held-out real": holdout},
+                    f"Distance to closest training sample: {method}, class {cls}",
+                    marker=threshold,
+                ),
+                f"memorization_{method}_{cls}.svg",
+            )
+        )
+    return blocks
+
+
+def _sample_blocks(report: LiftReport) -> list[_Block]:
+    if report.sample_shape is None or not report.samples:
+        return []
+    shape = tuple(report.sample_shape)
+    dims = 3 if len(shape) == 4 or (len(shape) == 3 and shape[0] > 4) else 2
+    blocks = [_Block("h2", "Samples (first seed): one row per source")]
+    for cls, rows in report.samples.items():
+        rows = {k: v for k, v in rows.items() if k != "ros"}  # duplicates of the real row
+        real = np.asarray(rows["real"], dtype=float)
+        picture = sample_grid(rows, shape, dims, (float(real.min()), float(real.max())))
+        caption = f"Class {cls}, rows: {', '.join(rows)}"
+        if dims == 3:
+            caption += " (each volume: middle slices normal to axes 0, 1, 2)"
+        blocks += [
+            _Block("p", caption),
+            _Block("figure", encode_png(picture), f"samples_{cls}.png"),
+        ]
+    return blocks
+
+
+def _render_markdown(blocks: list[_Block]) -> str:
+    out = []
+    for block in blocks:
+        if block.kind == "h1":
+            out.append(f"# {block.content}")
+        elif block.kind == "h2":
+            out.append(f"## {block.content}")
+        elif block.kind == "p":
+            out.append(str(block.content))
+        elif block.kind == "table":
+            out.append(_markdown_table(block.content))
+        elif block.kind == "figure":
+            out.append(f"![{block.name}]({block.name})")
+    return "\n\n".join(out) + "\n"
+
+
+def _render_html(blocks: list[_Block], title: str) -> str:
+    out = []
+    for block in blocks:
+        if block.kind in ("h1", "h2"):
+            out.append(f"<{block.kind}>{escape(str(block.content))}</{block.kind}>")
+        elif block.kind == "p":
+            out.append(f"<p>{escape(str(block.content))}</p>")
+        elif block.kind == "table":
+            out.append(_html_table(block.content))
+        elif block.kind == "figure" and isinstance(block.content, bytes):
+            data = base64.b64encode(block.content).decode()
+            out.append(f'<p><img alt="{block.name}" src="data:image/png;base64,{data}"></p>')
+        elif block.kind == "figure":
+            out.append(f"<p>{block.content}</p>")
+    style = (
+        "body{font-family:sans-serif;max-width:900px;margin:2em auto;padding:0 1em}"
+        "table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;"
+        "padding:3px 6px;text-align:right}img{image-rendering:pixelated}"
+    )
+    return (
+        f"<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>{escape(title)}</title>"
+        f"<style>{style}</style></head><body>\n" + "\n".join(out) + "\n</body></html>\n"
+    )
+
+
+def _raw_tables(report: LiftReport) -> dict[str, pd.DataFrame]:
+    lift = pd.concat([report.lift(m).assign(metric=m) for m in METRICS], axis=0).reset_index()
+    tables = {
+        "scores.csv": report.scores,
+        "lift.csv": lift,
+        "fidelity.csv": report.fidelity,
+        "memorization.csv": report.memorization,
+        "column_distances.csv": report.column_distances,
+    }
+    tables.update({f"history_{k}.csv": v for k, v in report.histories.items()})
+    return {name: table for name, table in tables.items() if not table.empty}
+
+
+def write_report(report: LiftReport, out_dir: Path, title: str) -> Path:
+    """Write the report files to a new folder, atomically; see :meth:`LiftReport.write`."""
+    if out_dir.exists():
+        raise FileExistsError(
+            f"{out_dir} already exists; choose a new folder so the earlier report is kept."
+        )
+    blocks = _blocks(report, title)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    try:
+        for block in blocks:
+            if block.kind == "figure":
+                content = block.content
+                mode = "wb" if isinstance(content, bytes) else "w"
+                with open(tmp / block.name, mode) as f:
+                    f.write(content)
+        (tmp / "report.md").write_text(_render_markdown(blocks))
+        (tmp / "report.html").write_text(_render_html(blocks, title))
+        for name, table in _raw_tables(report).items():
+            table.to_csv(tmp / name, index=False)
+        results = {
+            "ganaug_version": __version__,
+            "settings": report.settings,
+            "verdicts": verdicts(report),
+            "summary": report.summary().reset_index().to_dict("records"),
+            "lift": {m: report.lift(m).reset_index().to_dict("records") for m in METRICS},
+            "fidelity": report.fidelity_summary().reset_index().to_dict("records"),
+            "memorization": report.memorization_summary().reset_index().to_dict("records"),
+        }
+        (tmp / "results.json").write_text(json.dumps(_jsonable(results), indent=2, default=str))
+        os.replace(tmp, out_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out_dir

@@ -1,0 +1,236 @@
+"""The lift protocol on real data, with tiny budgets: structure and the numbers behind it."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from imblearn.over_sampling import RandomOverSampler
+from imblearn.over_sampling.base import BaseOverSampler
+from sklearn.neighbors import KNeighborsClassifier
+
+from ganaug import GANOversampler
+from ganaug.datasets import load_breastmnist
+from ganaug.evaluation import METRICS, CNNClassifier, evaluate_lift, paired_lift
+
+pytestmark = pytest.mark.slow
+
+
+class CopyingSampler(BaseOverSampler):
+    """A 'generator' that memorised its training set: returns copies plus faint noise."""
+
+    _sampling_type = "over-sampling"
+
+    def __init__(self, *, sampling_strategy="auto", random_state=None):
+        super().__init__(sampling_strategy=sampling_strategy)
+        self.random_state = random_state
+
+    def _fit_resample(self, X, y):
+        rng = np.random.RandomState(self.random_state)
+        parts_X, parts_y = [X], [y]
+        for cls, n in self.sampling_strategy_.items():
+            rows = rng.choice(np.flatnonzero(y == cls), n)
+            parts_X.append(X[rows] + rng.normal(0, 1e-3, X[rows].shape).astype(X.dtype))
+            parts_y.append(y[rows])
+        return np.concatenate(parts_X), np.concatenate(parts_y)
+
+
+@pytest.fixture(scope="module")
+def breast():
+    return {s: load_breastmnist(s) for s in ("train", "val", "test")}
+
+
+@pytest.fixture(scope="module")
+def report(breast):
+    train, val, test = breast["train"], breast["val"], breast["test"]
+    return evaluate_lift(
+        train.images,
+        train.target,
+        test.images,
+        test.target,
+        X_val=val.images,
+        y_val=val.target,
+        methods=["none", "class-weight", "threshold", "ros", "gan", "copier", "oracle"],
+        samplers={"gan": GANOversampler(epochs=3), "copier": CopyingSampler()},
+        classifier=CNNClassifier(n_steps=30, eval_every=10),
+        imbalance_ratio=10,
+        n_seeds=2,
+        verbose=0,
+    )
+
+
+def test_score_table_structure(report):
+    scores = report.scores
+    assert len(scores) == 2 * 7
+    assert sorted(scores["seed"].unique()) == [0, 1]
+    assert list(dict.fromkeys(scores["method"])) == [
+        "none",
+        "class-weight",
+        "threshold",
+        "ros",
+        "gan",
+        "copier",
+        "oracle",
+    ]
+    for metric in METRICS:
+        assert scores[metric].between(0, 1).all(), metric
+
+
+def test_training_sizes_show_subsample_balance_and_oracle(report, breast):
+    n_train = report.scores.groupby("method")["n_train"].first()
+    counts = np.bincount(breast["train"].target)  # 147 malignant, 399 benign
+    kept = round(399 / 10)  # 40 malignant kept at 1:10
+    assert n_train["none"] == n_train["class-weight"] == n_train["threshold"] == 399 + kept
+    assert n_train["ros"] == n_train["gan"] == n_train["copier"] == 2 * 399
+    # The oracle trains on every real training image: the removed ones are back.
+    assert n_train["oracle"] == counts.sum()
+
+
+def test_lift_table_is_the_paired_computation(report):
+    lift = report.lift("auroc")
+    wide = report.scores.pivot(index="seed", columns="method", values="auroc")
+    diff = wide["ros"] - wide["none"]
+    assert lift.loc["ros", "mean_lift"] == pytest.approx(diff.mean())
+    assert lift.loc["ros", "n_seeds"] == 2
+    assert lift.loc["none", "mean_lift"] == 0
+    assert lift.loc["oracle", "oracle_share"] == pytest.approx(
+        1.0 if lift.loc["oracle", "mean_lift"] > 0 else np.nan, nan_ok=True
+    )
+    assert paired_lift(report.scores, "auroc").equals(lift)
+
+
+def test_threshold_tuning_moves_only_the_threshold(report):
+    scores = report.scores.set_index(["seed", "method"])
+    for seed in (0, 1):
+        assert scores.loc[(seed, "threshold"), "auroc"] == pytest.approx(
+            scores.loc[(seed, "none"), "auroc"]
+        )
+
+
+def test_fidelity_has_the_floor_and_every_source(report):
+    fidelity = report.fidelity_summary()
+    sources = set(fidelity.index.get_level_values("method"))
+    assert sources == {"real-train", "ros", "gan", "copier"}
+    assert set(fidelity.index.get_level_values("class")) == {0}
+    assert (fidelity["precision"].between(0, 1)).all()
+    # The floor (real training images) is closer to real test images than a GAN
+    # trained for three epochs is.
+    floor = fidelity.loc[(0, "cnn", "real-train")]
+    assert floor["fid"] < fidelity.loc[(0, "cnn", "gan"), "fid"]
+
+
+def test_a_copying_generator_is_flagged_and_the_gan_is_not(report):
+    memo = report.memorization_summary()
+    assert memo.loc[("copier", 0), "flagged"]
+    assert memo.loc[("copier", 0), "near_copy_share"] == 1.0
+    assert memo.loc[("ros", 0), "flagged"]
+    assert not memo.loc[("gan", 0), "flagged"]
+
+
+def test_report_files(report, tmp_path):
+    out = report.write(tmp_path / "report")
+    names = {p.name for p in out.iterdir()}
+    assert {
+        "report.md",
+        "report.html",
+        "scores.csv",
+        "lift.csv",
+        "fidelity.csv",
+        "memorization.csv",
+        "results.json",
+        "lift_auroc.svg",
+        "samples_0.png",
+        "history_gan.csv",
+    } <= names
+    markdown = (out / "report.md").read_text()
+    assert "## Verdict" in markdown and "FLAGGED: copier" in markdown
+    assert "On auroc, gan" in markdown and "On auroc, copier" in markdown
+    html = (out / "report.html").read_text()
+    assert "data:image/png;base64," in html and "<svg" in html
+    assert 'src="http' not in html and "<link" not in html  # self-contained
+    assert pd.read_csv(out / "scores.csv").shape == report.scores.shape
+    results = json.loads((out / "results.json").read_text())
+    assert results["settings"]["imbalance_ratio"] == 10
+    assert (out / "samples_0.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_report_never_overwrites_and_leaves_nothing_half_written(report, tmp_path, monkeypatch):
+    out = report.write(tmp_path / "r")
+    before = (out / "report.md").read_text()
+    with pytest.raises(FileExistsError, match="already exists"):
+        report.write(out)
+    assert (out / "report.md").read_text() == before
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", broken)
+    with pytest.raises(OSError, match="disk full"):
+        report.write(tmp_path / "interrupted")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r"]
+
+
+def test_same_seeds_same_scores(breast_cancer):
+    X, y = breast_cancer
+    kwargs = dict(methods=["none", "ros", "smote"], imbalance_ratio=10, n_seeds=2, verbose=0)
+    first = evaluate_lift(X[:400], y[:400], X[400:], y[400:], **kwargs)
+    second = evaluate_lift(X[:400], y[:400], X[400:], y[400:], **kwargs)
+    columns = ["seed", "method", *METRICS]
+    pd.testing.assert_frame_equal(first.scores[columns], second.scores[columns])
+    assert not first.column_distances.empty
+    assert "correlation_difference" in first.fidelity
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"methods": ["none", "oracle"]}, "set imbalance_ratio"),
+        ({"methods": ["none", "magic"]}, "Unknown method 'magic'"),
+        (
+            {"methods": ["ros+class-weight"], "classifier": KNeighborsClassifier()},
+            "has no class_weight parameter",
+        ),
+    ],
+)
+def test_bad_settings_are_clear_errors(breast_cancer, kwargs, message):
+    X, y = breast_cancer
+    with pytest.raises(ValueError, match=message):
+        evaluate_lift(X[:400], y[:400], X[400:], y[400:], fidelity=False, verbose=0, **kwargs)
+
+
+def test_threshold_needs_two_classes():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(300, 4))
+    y = np.repeat([0, 1, 2], [200, 60, 40])
+    X[:, 0] += y
+    with pytest.raises(ValueError, match="needs two classes"):
+        evaluate_lift(X, y, X, y, methods=["threshold"], fidelity=False, verbose=0)
+
+
+def test_balanced_labels_are_refused():
+    X = np.zeros((20, 2))
+    y = np.repeat([0, 1], 10)
+    with pytest.raises(ValueError, match="no minority class"):
+        evaluate_lift(X, y, X, y, verbose=0)
+
+
+def test_custom_sampler_by_name(breast_cancer):
+    X, y = breast_cancer
+    report = evaluate_lift(
+        X[:400],
+        y[:400],
+        X[400:],
+        y[400:],
+        methods=["dup", "dup+class-weight"],
+        samplers={"dup": RandomOverSampler(sampling_strategy=0.5)},
+        imbalance_ratio=10,
+        n_seeds=1,
+        fidelity=False,
+        verbose=0,
+    )
+    n_train = report.scores.set_index("method")["n_train"]
+    assert list(n_train.index) == ["none", "dup", "dup+class-weight"]
+    n_majority = max(report.settings["class_counts"].values())
+    n_minority = round(n_majority / 10)
+    assert n_train["none"] == n_majority + n_minority
+    assert n_train["dup"] == n_train["dup+class-weight"] == n_majority + int(0.5 * n_majority)
