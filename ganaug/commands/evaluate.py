@@ -9,6 +9,8 @@ from pathlib import Path
 from ..datasets import load_splits
 from ..evaluation._methods import DEFAULT_METHODS
 
+LOGISTIC_GRID = {"logisticregression__C": [0.001, 0.01, 0.1, 1.0]}
+
 
 def _epochs(value: str) -> int | str:
     return value if value == "auto" else int(value)
@@ -61,6 +63,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run the protocol as the arguments say, write the report, print the verdict."""
     from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
 
     from ..evaluation import CNNClassifier, evaluate_lift
     from ..evaluation._report import verdicts
@@ -73,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
     images = splits.X.ndim > 2 if hasattr(splits.X, "ndim") else False
     classifier = "auto"
     if args.classifier == "logistic":
-        classifier = LogisticRegression(max_iter=5000)
+        classifier = make_pipeline(StandardScaler(), LogisticRegression(max_iter=5000))
     elif images:
         classifier = CNNClassifier(n_steps=args.cnn_steps, device=args.device)
     report = evaluate_lift(
@@ -86,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
         methods=[m.strip() for m in args.methods.split(",") if m.strip()],
         samplers={"gan": GANOversampler(epochs=args.gan_epochs)},
         classifier=classifier,
-        param_grid={"C": [0.01, 0.1, 1.0]} if args.classifier == "logistic" else None,
+        param_grid=LOGISTIC_GRID if args.classifier == "logistic" else None,
         imbalance_ratio=args.ratio or None,
         n_seeds=args.seeds,
         random_state=args.seed,

@@ -114,7 +114,7 @@ def verdicts(report: LiftReport) -> list[str]:
                 f"On {metric}, {method} ({means[method]:.3f}) {word} the best simple "
                 f"alternative, {best} ({means[best]:.3f}): paired difference "
                 f"{row.mean_lift:+.3f}, 95% CI [{row.ci_low:+.3f}, {row.ci_high:+.3f}], "
-                f"p = {_fmt(row.p_value) or 'n/a'}, {row.n_seeds} seeds."
+                f"p = {_fmt(row.p_value) or 'n/a'}, {int(row.n_seeds)} seeds."
             )
     return sentences
 

@@ -19,7 +19,7 @@ FIDELITY_COLUMNS = ["fid", "kid", "precision", "recall", "density", "coverage"]
 class LiftReport:
     """Everything one run of the evaluation protocol measured.
 
-    Attributes
+    Parameters
     ----------
     scores : pandas.DataFrame
         One row per seed and method: the test-split metrics of

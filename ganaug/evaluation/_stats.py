@@ -49,14 +49,13 @@ def paired_lift(
         raise ValueError(f"baseline {baseline!r} is not among the methods {list(wide)}.")
     rows = {}
     for method in wide.columns:
-        pairs = wide[[method, baseline]].dropna()
-        diff = (pairs[method] - pairs[baseline]).to_numpy()
+        diff = (wide[method] - wide[baseline]).dropna().to_numpy()
         n = len(diff)
         mean = float(diff.mean()) if n else np.nan
         if n >= 2 and np.ptp(diff) > 0:
             sem = diff.std(ddof=1) / np.sqrt(n)
             half = stats.t.ppf(0.5 + confidence / 2, n - 1) * sem
-            p_value = float(stats.ttest_rel(pairs[method], pairs[baseline]).pvalue)
+            p_value = float(stats.ttest_1samp(diff, 0.0).pvalue)  # = paired t-test
         else:
             half, p_value = (0.0 if n >= 2 else np.nan), np.nan
         rows[method] = {

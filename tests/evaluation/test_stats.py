@@ -49,6 +49,7 @@ def test_ties_losses_and_oracle_share():
     assert lift.loc["oracle", "oracle_share"] == pytest.approx(1.0)
     assert lift.loc["ros", "oracle_share"] == pytest.approx(lift.loc["ros", "mean_lift"] / 0.1)
     assert list(lift.index) == ["none", "ros", "oracle"]  # order of appearance
+    assert (lift.loc["none", ["wins", "ties", "losses", "n_seeds"]] == [0, 4, 0, 4]).all()
 
 
 def test_unknown_baseline_is_a_clear_error():
