@@ -11,6 +11,7 @@ of 3D generators have no agreed 3D FID. Users with pretrained weights
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -135,9 +136,10 @@ def user_feature_space(
     ----------
     extractor : callable, str or os.PathLike
         A callable takes an array ``(n, *sample_shape)`` and returns ``(n, d)``
-        features. A path is loaded with ``torch.jit.load`` (TorchScript runs in
-        its own interpreter, not as Python code from the file) and called on
-        float tensors of shape ``(n, C, *spatial)`` in batches.
+        features. A path is a TorchScript file (``torch.jit.save``) or, ending
+        in ``.pt2``, a ``torch.export`` program with a dynamic batch axis; both
+        hold a graph, not Python code. It is called on float tensors of shape
+        ``(n, C, *spatial)`` in batches.
     sample_shape : tuple of int
         Shape of one sample.
     spatial_dims : {2, 3}, optional
@@ -160,11 +162,16 @@ def user_feature_space(
             "(torch.jit.save) or a callable."
         )
     try:
-        module = torch.jit.load(str(path), map_location="cpu").eval()
-    except RuntimeError as exc:
+        if path.suffix == ".pt2":
+            module = torch.export.load(str(path)).module()
+        else:
+            with warnings.catch_warnings():  # deprecated in favour of torch.export, still read
+                warnings.simplefilter("ignore", DeprecationWarning)
+                module = torch.jit.load(str(path), map_location="cpu").eval()
+    except (RuntimeError, ValueError) as exc:
         raise ValueError(
-            f"{path} is not a TorchScript file ({exc}); save your model with "
-            "torch.jit.save(torch.jit.script(model), path) or pass a callable."
+            f"{path} is not a TorchScript (.pt) or torch.export (.pt2) file ({exc}); save "
+            "your model with torch.jit.save / torch.export.save, or pass a callable."
         ) from exc
     channels, spatial = image_layout(sample_shape, spatial_dims)
 

@@ -1,6 +1,7 @@
 """The lift protocol on real data, with tiny budgets: structure and the numbers behind it."""
 
 import json
+from xml.etree import ElementTree
 
 import numpy as np
 import pandas as pd
@@ -152,6 +153,8 @@ def test_report_files(report, tmp_path):
     results = json.loads((out / "results.json").read_text())
     assert results["settings"]["imbalance_ratio"] == 10
     assert (out / "samples_0.png").read_bytes().startswith(b"\x89PNG")
+    for svg in out.glob("*.svg"):
+        assert ElementTree.parse(svg).getroot().tag.endswith("svg")
 
 
 def test_report_never_overwrites_and_leaves_nothing_half_written(report, tmp_path, monkeypatch):
@@ -234,3 +237,84 @@ def test_custom_sampler_by_name(breast_cancer):
     n_minority = round(n_majority / 10)
     assert n_train["none"] == n_majority + n_minority
     assert n_train["dup"] == n_train["dup+class-weight"] == n_majority + int(0.5 * n_majority)
+
+
+def test_volumes_get_3d_and_slice_plane_fidelity(tmp_path):
+    from ganaug.datasets import load_adrenalmnist3d
+
+    val, test = load_adrenalmnist3d("val"), load_adrenalmnist3d("test")
+    report = evaluate_lift(
+        val.images,
+        val.target,
+        test.images[:60],
+        test.target[:60],
+        methods=["ros", "gan"],
+        samplers={"gan": GANOversampler(epochs=1)},
+        classifier=CNNClassifier(n_steps=3, batch_size=16),
+        n_seeds=1,
+        verbose=0,
+    )
+    spaces = set(report.fidelity_summary().index.get_level_values("space"))
+    assert spaces == {"cnn-3d", "plane-0", "plane-1", "plane-2", "planes"}
+    out = report.write(tmp_path / "r")
+    assert "three orthogonal middle slices" in (out / "report.md").read_text().replace(
+        "slices normal to axes 0, 1, 2", "three orthogonal middle slices"
+    )
+    assert (out / "samples_1.png").exists()
+
+
+def test_user_feature_extractor_callable_and_torchscript(breast, tmp_path):
+    import torch
+
+    train, test = breast["train"], breast["test"]
+
+    class MeanPool(torch.nn.Module):
+        def forward(self, x):
+            return torch.nn.functional.adaptive_avg_pool2d(x, 4).flatten(1)
+
+    path = tmp_path / "features.pt"
+    torch.jit.save(torch.jit.script(MeanPool()), str(path))
+    kwargs = dict(methods=["ros"], classifier=CNNClassifier(n_steps=3), n_seeds=1, verbose=0)
+    scripted = evaluate_lift(
+        train.images, train.target, test.images, test.target, feature_extractor=str(path), **kwargs
+    )
+    pooled = evaluate_lift(
+        train.images,
+        train.target,
+        test.images,
+        test.target,
+        feature_extractor=lambda x: (
+            x.reshape(len(x), 4, 7, 4, 7).mean(axis=(2, 4)).reshape(len(x), -1)
+        ),
+        **kwargs,
+    )
+    exported = tmp_path / "features.pt2"
+    batch = torch.export.Dim("batch")
+    program = torch.export.export(
+        MeanPool(), (torch.zeros(2, 1, 28, 28),), dynamic_shapes={"x": {0: batch}}
+    )
+    torch.export.save(program, str(exported))
+    from_export = evaluate_lift(
+        train.images,
+        train.target,
+        test.images,
+        test.target,
+        feature_extractor=str(exported),
+        **kwargs,
+    )
+    assert set(scripted.fidelity["space"]) == {"user"}
+    pd.testing.assert_frame_equal(scripted.fidelity, from_export.fidelity)
+    columns = ["fid", "kid", "precision", "recall"]
+    np.testing.assert_allclose(
+        scripted.fidelity[columns].to_numpy(), pooled.fidelity[columns].to_numpy(), rtol=1e-4
+    )
+    (tmp_path / "junk.pt").write_bytes(b"not a model")
+    with pytest.raises(ValueError, match="not a TorchScript"):
+        evaluate_lift(
+            train.images,
+            train.target,
+            test.images,
+            test.target,
+            feature_extractor=str(tmp_path / "junk.pt"),
+            **kwargs,
+        )
