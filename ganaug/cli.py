@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from . import __version__
+from .commands import train as train_command
 
 
 class UserError(Exception):
@@ -54,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--device", default="auto", help="'auto', 'cpu' or 'cuda'")
     demo.add_argument("--quiet", action="store_true", help="no progress bar")
     demo.set_defaults(handler=_demo)
+    train_command.add_parser(commands)
     return parser
 
 

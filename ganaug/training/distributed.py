@@ -8,6 +8,7 @@ helpers below are no-ops when there is no group or only one process.
 
 from __future__ import annotations
 
+import inspect
 import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -142,7 +143,12 @@ def wrap_ddp(
     from torch.nn.parallel import DistributedDataParallel
 
     device_ids = [device.index] if device.type == "cuda" else None
-    return DistributedDataParallel(module, device_ids=device_ids, broadcast_buffers=False)
+    # torch >= 2.13 names the option forward_sync_buffers (broadcast_buffers is deprecated)
+    takes_new_name = (
+        "forward_sync_buffers" in inspect.signature(DistributedDataParallel).parameters
+    )
+    no_sync = {"forward_sync_buffers" if takes_new_name else "broadcast_buffers": False}
+    return DistributedDataParallel(module, device_ids=device_ids, **no_sync)
 
 
 def mean_across_ranks(

@@ -365,7 +365,14 @@ def _frozen(module: nn.Module) -> Iterator[None]:
 
 
 class _Compiler:
-    """``torch.compile`` each module once (or pass modules through when off)."""
+    """``torch.compile`` each module once (or pass modules through when off).
+
+    Spectral normalisation runs eagerly (a graph break per layer): inductor
+    (torch 2.13) saves its power-iteration vector for the backward without
+    the copy the eager code makes, so a discriminator called on real and then
+    on generated samples fails its backward with an in-place modification
+    error.
+    """
 
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
@@ -375,5 +382,8 @@ class _Compiler:
         if not self.enabled:
             return module
         if id(module) not in self.cache:
+            for layer in module.modules():
+                if type(layer).__name__ == "_SpectralNorm" and "forward" not in vars(layer):
+                    layer.forward = torch.compiler.disable(layer.forward)
             self.cache[id(module)] = torch.compile(module)
         return self.cache[id(module)]

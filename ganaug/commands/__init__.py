@@ -1,0 +1,1 @@
+"""Sub-commands of the ``ganaug`` command line, one module each."""
