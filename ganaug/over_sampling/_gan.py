@@ -6,6 +6,7 @@ import copy
 import math
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from numbers import Integral, Real
 from pathlib import Path
 from typing import Any
@@ -650,18 +651,13 @@ class GANOversampler(BaseOverSampler):
         super().__setstate__(state)
 
 
+@dataclass
 class _Run:
     """How one training run goes beyond a plain fit: hooks, resume state, processes."""
 
-    def __init__(
-        self,
-        callbacks: list[Callback] | None = None,
-        distributed: DistributedContext | None = None,
-        resume_state: dict | None = None,
-    ) -> None:
-        self.callbacks = callbacks or []
-        self.distributed = distributed
-        self.resume_state = resume_state
+    callbacks: list[Callback] = field(default_factory=list)
+    distributed: DistributedContext | None = None
+    resume_state: dict | None = None
 
 
 def _check_same_run(saved: dict, current: dict, path: str | os.PathLike) -> None:

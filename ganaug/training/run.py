@@ -92,7 +92,7 @@ def load_training_data(
 def _write_json(payload: dict, path: Path) -> None:
     handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     with os.fdopen(handle, "w") as file:
-        json.dump(payload, file, indent=2)
+        json.dump(payload, file, indent=2, default=str)  # devices and the like as text
     os.replace(tmp, path)
 
 
@@ -180,7 +180,7 @@ def train_sampler(
                 "checkpoint_every": checkpoint_every,
                 "params": sampler.get_params(deep=False),
             }
-            _write_json(json.loads(json.dumps(config, default=str)), out_dir / CONFIG_FILE)
+            _write_json(config, out_dir / CONFIG_FILE)
             files = [CONFIG_FILE, CHECKPOINT_FILE, MODEL_FILE]
             files += [TENSORBOARD_DIR] if tensorboard else []
         started = time.perf_counter()
