@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from . import __version__
-from .commands import evaluate
+from .commands import evaluate, train
 
 
 class UserError(Exception):
@@ -56,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--quiet", action="store_true", help="no progress bar")
     demo.set_defaults(handler=_demo)
     evaluate.add_parser(commands)
+    train.add_parser(commands)
     return parser
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 import math
 import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from numbers import Integral, Real
 from pathlib import Path
 from typing import Any
@@ -13,9 +15,10 @@ import numpy as np
 import pandas as pd
 import torch
 from imblearn.over_sampling.base import BaseOverSampler
-from imblearn.utils import Substitution, check_target_type
+from imblearn.utils import Substitution, check_sampling_strategy, check_target_type
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
     check_consistent_length,
     check_is_fitted,
@@ -29,6 +32,8 @@ from ..data.tabular import TabularEncoder
 from ..io.checkpoint import load_checkpoint, save_checkpoint
 from ..losses import LOSSES
 from ..nets import build_networks
+from ..training.callbacks import Callback, Checkpoint, load_training_state
+from ..training.distributed import DistributedContext, local_device, rank_seed, shard_rows
 from ..training.runtime import resolve_device
 from ..training.trainer import GANTrainer
 from ..utils._random import draw_seed, seeded_torch
@@ -38,7 +43,7 @@ from ..utils._validation import (
     check_not_sparse,
     check_tabular,
 )
-from ._persistence import from_checkpoint, to_checkpoint
+from ._persistence import from_checkpoint, plain_params, to_checkpoint
 
 # Generator updates that epochs="auto" aims for, per data kind: enough for the
 # defaults to learn on small medical sets within the CPU budgets in BENCHMARKS.md.
@@ -156,6 +161,10 @@ class GANOversampler(BaseOverSampler):
         Mixed precision on CUDA (bfloat16, or float16 with gradient scaling).
         No effect on the CPU.
 
+    compile : bool, default=False
+        Compile the networks with ``torch.compile`` for training: slower to
+        start (tens of seconds), faster per step on a GPU for long runs.
+
     verbose : int, default=1
         Show a progress bar while training; 0 silences it.
 
@@ -238,6 +247,7 @@ class GANOversampler(BaseOverSampler):
         "spatial_dims": [Interval(Integral, 2, 3, closed="both"), None],
         "device": [str, torch.device],
         "amp": ["boolean"],
+        "compile": ["boolean"],
         "verbose": ["verbose"],
     }
 
@@ -265,6 +275,7 @@ class GANOversampler(BaseOverSampler):
         spatial_dims=None,
         device="auto",
         amp=True,
+        compile=False,
         verbose=1,
     ):
         super().__init__(sampling_strategy=sampling_strategy)
@@ -288,6 +299,7 @@ class GANOversampler(BaseOverSampler):
         self.spatial_dims = spatial_dims
         self.device = device
         self.amp = amp
+        self.compile = compile
         self.verbose = verbose
 
     def __sklearn_tags__(self):
@@ -388,17 +400,35 @@ class GANOversampler(BaseOverSampler):
         return policy
 
     def _train(
-        self, Z: torch.Tensor, codes: np.ndarray, policy: tuple[str, ...], seed: int
+        self,
+        Z: torch.Tensor,
+        codes: np.ndarray,
+        policy: tuple[str, ...],
+        seed: int,
+        run: _Run,
     ) -> None:
         """Train generator and discriminator on encoded samples ``Z``."""
+        context = run.distributed
+        n_batches = None
+        if context is not None and context.is_parallel:
+            # Each process trains on its own rows; all take the same number of steps.
+            n_batches = math.ceil(len(codes) / (context.world_size * self.batch_size))
+            rows = shard_rows(codes, context)
+            Z, codes = Z[rows], codes[rows]
         batches = ClassBalancedBatches(
-            Z.to(self.device_), torch.as_tensor(codes, device=self.device_), self.batch_size
+            Z.to(self.device_),
+            torch.as_tensor(codes, device=self.device_),
+            self.batch_size,
+            n_batches=n_batches,
         )
         epochs = self.epochs
         if epochs == "auto":
             epochs = max(1, math.ceil(AUTO_STEPS[self._data_kind()] / len(batches)))
         with seeded_torch(seed, self.device_):
             generator, discriminator = build_networks(self.architecture_, **self._network_kwargs())
+            if context is not None and context.is_parallel:
+                # Same initial weights on every process; then each its own noise and batches.
+                torch.manual_seed(rank_seed(seed, context))
             trainer = GANTrainer(
                 generator,
                 discriminator,
@@ -412,30 +442,105 @@ class GANOversampler(BaseOverSampler):
                 ema_half_life=self.ema_half_life,
                 device=self.device_,
                 amp=self.amp,
+                compile=self.compile,
+                distributed=context,
                 verbose=self.verbose,
             )
-            self.history_ = trainer.fit(batches, epochs)
+            if run.resume_state is not None:
+                trainer.load_state_dict(run.resume_state)
+            self.history_ = trainer.fit(batches, epochs, run.callbacks)
         self.generator_ = trainer.ema.model
 
-    def _fit_resample(self, X, y):
+    def _fit_generator(self, X: np.ndarray, y: np.ndarray, rng, run: _Run) -> None:
+        """Fit encoder and networks on checked ``X, y``; ``rng`` then draws samples."""
         targets = [cls for cls, n in self.sampling_strategy_.items() if n > 0]
         check_min_class_size(y, targets)
-        rng = check_random_state(self.random_state)
-        self.device_ = resolve_device(self.device)
+        self.device_ = local_device(resolve_device(self.device), run.distributed)
         self.classes_, codes = np.unique(y, return_inverse=True)
         rows = np.isin(y, targets) if self.train_on == "target" else slice(None)
         self.encoder_ = self._make_encoder(X).fit(X[rows])
         self.architecture_ = self._resolve_architecture()
         policy = self._augment_policy()  # refuses a bad policy before any training
-        self._train(self._encode(X[rows]), codes[rows], policy, draw_seed(rng))
+        self._train(self._encode(X[rows]), codes[rows], policy, draw_seed(rng), run)
 
+    def _fit_resample(self, X, y):
+        rng = check_random_state(self.random_state)
+        self._fit_generator(X, y, rng, _Run())
         X_new, y_new = [X], [y]
-        for cls in targets:
-            n_samples = self.sampling_strategy_[cls]
+        for cls, n_samples in self.sampling_strategy_.items():
+            if n_samples == 0:
+                continue
             samples = self._generate_array(n_samples, cls, rng)
             X_new.append(samples.reshape(n_samples, *X.shape[1:]))
             y_new.append(np.full(n_samples, cls, dtype=y.dtype))
         return np.concatenate(X_new), np.concatenate(y_new)
+
+    def fit_generator(
+        self,
+        X,
+        y,
+        *,
+        checkpoint: str | os.PathLike | None = None,
+        checkpoint_every: int = 500,
+        resume: bool = False,
+        callbacks: Sequence[Callback] = (),
+        distributed: DistributedContext | None = None,
+    ) -> GANOversampler:
+        """Train the generator on ``X, y`` without drawing samples, for long runs.
+
+        :meth:`fit_resample` minus the synthetic samples, plus what long runs
+        need: periodic checkpoints to resume from, training callbacks (e.g.
+        TensorBoard) and data-parallel training under ``torchrun``. With the
+        same parameters, the fitted generator is the one :meth:`fit_resample`
+        trains; use :meth:`generate` and :meth:`save` afterwards.
+
+        Parameters
+        ----------
+        X : array-like or pandas.DataFrame
+            Samples, as for :meth:`fit_resample`.
+        y : array-like of shape (n_samples,)
+            Class labels.
+        checkpoint : str or os.PathLike, optional
+            File for the training state (networks, optimisers, EMA, RNG),
+            replaced atomically every ``checkpoint_every`` steps and at the end.
+        checkpoint_every : int, default=500
+            Steps between checkpoints.
+        resume : bool, default=False
+            Continue from ``checkpoint`` when that file exists (a new run
+            starts otherwise). The parameters must be those of the run that
+            wrote it; ``device`` and ``verbose`` may differ.
+        callbacks : sequence of Callback, default=()
+            Extra training hooks, e.g.
+            :class:`ganaug.training.tensorboard.TensorBoardLogger`.
+        distributed : DistributedContext, optional
+            From :func:`ganaug.training.distributed.distributed_session`: each
+            process trains on its share of the data (``batch_size`` is per
+            process), gradients are averaged, and only rank 0 writes the
+            checkpoint. Every process ends with the same generator.
+
+        Returns
+        -------
+        self : GANOversampler
+        """
+        self._validate_params()
+        check_classification_targets(y)
+        X, y, _ = self._check_X_y(X, y)
+        self.sampling_strategy_ = check_sampling_strategy(
+            self.sampling_strategy, y, self._sampling_type
+        )
+        run = _Run(callbacks=list(callbacks), distributed=distributed)
+        if checkpoint is not None:
+            metadata = {"params": self._resumable_params(), "n_samples": len(y)}
+            if resume and Path(checkpoint).is_file():
+                run.resume_state, saved = load_training_state(checkpoint)
+                _check_same_run(saved, metadata, checkpoint)
+            run.callbacks.append(Checkpoint(checkpoint, checkpoint_every, metadata))
+        self._fit_generator(X, y, check_random_state(self.random_state), run)
+        return self
+
+    def _resumable_params(self) -> dict:
+        params = plain_params(self.get_params(deep=False))
+        return {k: v for k, v in params.items() if k not in ("device", "verbose")}
 
     # -- generation -----------------------------------------------------------
     @torch.inference_mode()
@@ -544,3 +649,26 @@ class GANOversampler(BaseOverSampler):
         if device is not None and device.type == "cuda" and not torch.cuda.is_available():
             state["device_"] = torch.device("cpu")
         super().__setstate__(state)
+
+
+@dataclass
+class _Run:
+    """How one training run goes beyond a plain fit: hooks, resume state, processes."""
+
+    callbacks: list[Callback] = field(default_factory=list)
+    distributed: DistributedContext | None = None
+    resume_state: dict | None = None
+
+
+def _check_same_run(saved: dict, current: dict, path: str | os.PathLike) -> None:
+    changed = sorted(
+        k
+        for k in set(saved["params"]) | set(current["params"])
+        if saved["params"].get(k) != current["params"].get(k)
+    )
+    if changed or saved["n_samples"] != current["n_samples"]:
+        what = f"parameters {changed}" if changed else "the number of samples"
+        raise ValueError(
+            f"{path} was written by a run with different {what}; resume with the same "
+            "settings and data, or start a new run with another checkpoint file."
+        )

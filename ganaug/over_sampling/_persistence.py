@@ -17,7 +17,7 @@ CHECKPOINT_FORMAT = "ganaug.GANOversampler/1"
 _ENCODERS = {"table": TabularEncoder, "image": ImageEncoder}
 
 
-def _plain_params(params: dict) -> dict:
+def plain_params(params: dict) -> dict:
     """Parameters as plain values; those that are not (callables, RandomState
     instances) are left out, so the loaded sampler uses their defaults."""
     plain = {}
@@ -71,7 +71,7 @@ def to_checkpoint(sampler: Any) -> dict:
     names = getattr(sampler, "feature_names_in_", None)
     return {
         "format": CHECKPOINT_FORMAT,
-        "params": _plain_params(sampler.get_params(deep=False)),
+        "params": plain_params(sampler.get_params(deep=False)),
         "classes": sampler.classes_.tolist(),
         "sampling_strategy": [[_plain(k), int(v)] for k, v in sampler.sampling_strategy_.items()],
         "n_features_in": int(sampler.n_features_in_),

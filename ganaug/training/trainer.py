@@ -1,9 +1,12 @@
-"""The GAN training loop: discriminator and generator phases, EMA, progress."""
+"""The GAN training loop: discriminator and generator phases, EMA, progress, state."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sized
+import warnings
+from collections.abc import Iterable, Iterator, Sequence, Sized
+from contextlib import contextmanager
+from itertools import islice
 
 import torch
 import torch.nn.functional as F
@@ -13,6 +16,14 @@ from tqdm.auto import tqdm
 from ..augment import diff_augment
 from ..ema import EMA
 from ..losses import LOSSES, gradient_penalty, r1_penalty
+from .callbacks import Callback
+from .distributed import (
+    DistributedContext,
+    broadcast_module,
+    gather_objects,
+    mean_across_ranks,
+    wrap_ddp,
+)
 from .history import History
 from .runtime import amp_dtype, autocast, grad_scaler
 
@@ -58,6 +69,15 @@ class GANTrainer:
     device : torch.device, default=cpu
     amp : bool, default=True
         Mixed precision on CUDA (no effect on the CPU).
+    compile : bool, default=False
+        Run the networks' forward passes through ``torch.compile``. The R1 and
+        gradient penalties use the eager modules (compiled graphs do not
+        support the double backward they need).
+    distributed : DistributedContext, optional
+        Set under ``torchrun`` (see :mod:`ganaug.training.distributed`): the
+        networks are wrapped in ``DistributedDataParallel``, losses are
+        averaged over processes, and the progress bar shows on rank 0 only.
+        Each process must be given its own share of the batches.
     verbose : int, default=1
         0 silences the progress bar.
 
@@ -65,6 +85,10 @@ class GANTrainer:
     ----------
     ema : EMA
         After :meth:`fit`, the averaged generator is ``ema.model``.
+    step : int
+        Steps (discriminator updates) done so far.
+    history : History
+        Records of the finished epochs.
     """
 
     def __init__(
@@ -83,6 +107,8 @@ class GANTrainer:
         ema_half_life: float = 10_000,
         device: torch.device | None = None,
         amp: bool = True,
+        compile: bool = False,
+        distributed: DistributedContext | None = None,
         verbose: int = 1,
     ) -> None:
         self.device = device or torch.device("cpu")
@@ -104,6 +130,25 @@ class GANTrainer:
         self.d_scaler = grad_scaler(self.device, self.dtype)
         self.ema = EMA(self.generator, ema_half_life)
         self.step = 0
+        self.history = History()
+        self._epoch_steps: list[dict] = []
+        self.distributed = distributed
+        self.world_size = distributed.world_size if distributed is not None else 1
+        # Module roles. D-step: fakes from the plain G, scores from DDP(D), and the
+        # penalties' double backward through the eager DDP(D). G-step: scores from
+        # DDP(G) through the plain D, whose weights need no gradient there.
+        g_train = wrap_ddp(self.generator, distributed, self.device)
+        self._d_train = wrap_ddp(self.discriminator, distributed, self.device)
+        compiled = _Compiler(compile)
+        self._g_sample = compiled(self.generator)
+        self._g_fast = compiled(g_train)
+        self._d_fast = compiled(self._d_train)
+        self._d_critic = compiled(self.discriminator)
+
+    @property
+    def is_main(self) -> bool:
+        """True where logs and files are written: rank 0, or the only process."""
+        return self.distributed is None or self.distributed.is_main
 
     def _noise(self, n: int) -> torch.Tensor:
         return torch.randn(n, self.generator.latent_dim, device=self.device)
@@ -118,18 +163,20 @@ class GANTrainer:
 
     def discriminator_step(self, x: torch.Tensor, y: torch.Tensor) -> dict[str, torch.Tensor]:
         """One discriminator update on a real batch and as many generated samples."""
-        G, D = self.generator, self.discriminator
+        D = self._d_train  # eager, for the penalties' double backward (in float32)
         with torch.no_grad(), autocast(self.device, self.dtype):
-            fake = G(self._noise(len(y)), y)
+            fake = self._g_sample(self._noise(len(y)), y)
         real_in = diff_augment(x, self.augment)
         fake_in = diff_augment(fake, self.augment)
         with autocast(self.device, self.dtype):
-            real_logits, real_classes = D(real_in, y)
-            fake_logits, _ = D(fake_in, y)
+            real_logits, real_classes = self._d_fast(real_in, y)
+            fake_logits, _ = self._d_fast(fake_in, y)
         real_logits, fake_logits = real_logits.float(), fake_logits.float()
         loss = self.d_loss(real_logits, fake_logits)
         if self.class_loss_weight > 0:
             loss = loss + self.class_loss_weight * F.cross_entropy(real_classes.float(), y)
+        elif self.world_size > 1:  # DDP expects a gradient for every parameter
+            loss = loss + 0.0 * real_classes.float().sum()
         if self.use_gradient_penalty:
             loss = loss + GP_WEIGHT * gradient_penalty(
                 lambda t: D(t, y)[0], real_in.float(), fake_in.float()
@@ -147,18 +194,25 @@ class GANTrainer:
 
     def generator_step(self, y: torch.Tensor) -> dict[str, torch.Tensor]:
         """One generator update for the labels ``y``, then the EMA update."""
-        with autocast(self.device, self.dtype):
-            fake = self.generator(self._noise(len(y)), y)
-            logits, classes = self.discriminator(diff_augment(fake, self.augment), y)
+        with _frozen(self.discriminator), autocast(self.device, self.dtype):
+            fake = self._g_fast(self._noise(len(y)), y)
+            logits, classes = self._d_critic(diff_augment(fake, self.augment), y)
         loss = self.g_loss(logits.float())
         if self.class_loss_weight > 0:
             loss = loss + self.class_loss_weight * F.cross_entropy(classes.float(), y)
         self._step(loss, self.g_opt, self.g_scaler)
-        self.ema.update(self.generator, len(y))
+        # Every process keeps the same average: the weights are synchronised and
+        # the half-life counts the samples of all processes.
+        self.ema.update(self.generator, len(y) * self.world_size)
         return {"g_loss": loss.detach()}
 
-    def fit(self, batches: Iterable, epochs: int) -> History:
-        """Train for ``epochs`` passes over ``batches``.
+    def fit(self, batches: Iterable, epochs: int, callbacks: Sequence[Callback] = ()) -> History:
+        """Train until ``epochs`` passes over ``batches`` are done.
+
+        A trainer restored by :meth:`load_state_dict` continues where its
+        checkpoint left off: the finished epochs are kept and an interrupted
+        epoch is completed with as many fresh batches as it still lacked, so
+        the run ends with the same number of steps as an uninterrupted one.
 
         Parameters
         ----------
@@ -168,28 +222,111 @@ class GANTrainer:
             ``DataLoader``); moved to the trainer's device.
         epochs : int
             Number of passes.
+        callbacks : sequence of Callback, default=()
+            Hooks called before training, after every step and at the end
+            (e.g. :class:`ganaug.training.callbacks.Checkpoint`).
 
         Returns
         -------
         history : History
             One record per epoch.
         """
-        history = History()
+        n_batches = len(batches) if isinstance(batches, Sized) else None
+        if self._epoch_steps and n_batches is None:
+            raise ValueError("Resuming inside an epoch needs batches with a len().")
         self.generator.train()
         self.discriminator.train()
-        total = epochs * len(batches) if isinstance(batches, Sized) else None
+        for callback in callbacks:
+            callback.on_train_begin(self)
         with tqdm(
-            total=total, disable=self.verbose == 0, desc="ganaug training", unit="step"
+            total=epochs * n_batches if n_batches is not None else None,
+            initial=self.step,
+            disable=self.verbose == 0 or not self.is_main,
+            desc="ganaug training",
+            unit="step",
         ) as progress:
-            for epoch in range(epochs):
+            for epoch in range(len(self.history), epochs):
                 started = time.perf_counter()
-                steps = [self._train_batch(x, y) for x, y in self._on_device(batches, progress)]
-                history.append(self._epoch_record(epoch, steps, started))
+                todo = batches
+                if self._epoch_steps:  # resumed inside this epoch
+                    todo = islice(batches, n_batches - len(self._epoch_steps))
+                for x, y in self._on_device(todo, progress):
+                    record = self._train_batch(x, y)
+                    self._epoch_steps.append(record)
+                    for callback in callbacks:
+                        callback.on_step_end(self, record)
+                self.history.append(self._epoch_record(epoch, self._epoch_steps, started))
+                self._epoch_steps = []
                 progress.set_postfix(
-                    d_loss=f"{history[-1]['d_loss']:.3f}",
-                    g_loss=f"{history[-1]['g_loss']:.3f}",
+                    d_loss=f"{self.history[-1]['d_loss']:.3f}",
+                    g_loss=f"{self.history[-1]['g_loss']:.3f}",
                 )
-        return history
+        # Batch-norm running statistics differ per process: keep rank 0's everywhere.
+        broadcast_module(self.ema.model, self.distributed)
+        for callback in callbacks:
+            callback.on_train_end(self)
+        return self.history
+
+    def state_dict(self) -> dict:
+        """Everything needed to continue training, as tensors and plain values.
+
+        In a distributed run every process must call it: the RNG states of
+        all processes are gathered so that each can resume its own stream.
+
+        Returns
+        -------
+        state : dict
+            Networks, optimisers, gradient scalers, EMA, step, history and the
+            RNG state of each process.
+        """
+        rng = {"cpu": torch.get_rng_state()}
+        if self.device.type == "cuda":
+            rng["cuda"] = torch.cuda.get_rng_state(self.device)
+        return {
+            "step": self.step,
+            "generator": self.generator.state_dict(),
+            "discriminator": self.discriminator.state_dict(),
+            "g_opt": self.g_opt.state_dict(),
+            "d_opt": self.d_opt.state_dict(),
+            "g_scaler": self.g_scaler.state_dict(),
+            "d_scaler": self.d_scaler.state_dict(),
+            "ema": self.ema.state_dict(),
+            "history": [dict(record) for record in self.history],
+            "epoch_steps": [{k: float(v) for k, v in s.items()} for s in self._epoch_steps],
+            "rng": gather_objects(rng, self.distributed),
+        }
+
+    def load_state_dict(self, state: dict) -> None:
+        """Restore :meth:`state_dict`'s output, before calling :meth:`fit` again.
+
+        Parameters
+        ----------
+        state : dict
+            From :meth:`state_dict` (possibly read from a checkpoint file).
+        """
+        self.generator.load_state_dict(state["generator"])
+        self.discriminator.load_state_dict(state["discriminator"])
+        self.g_opt.load_state_dict(state["g_opt"])
+        self.d_opt.load_state_dict(state["d_opt"])
+        for scaler, key in ((self.g_scaler, "g_scaler"), (self.d_scaler, "d_scaler")):
+            if scaler.is_enabled() and state[key]:
+                scaler.load_state_dict(state[key])
+        self.ema.load_state_dict(state["ema"])
+        self.step = int(state["step"])
+        self.history = History(state["history"])
+        self._epoch_steps = list(state["epoch_steps"])
+        rank = self.distributed.rank if self.distributed is not None else 0
+        if len(state["rng"]) != self.world_size:
+            warnings.warn(
+                f"The checkpoint was written by {len(state['rng'])} processes and this run "
+                f"has {self.world_size}: training continues with fresh random streams.",
+                stacklevel=2,
+            )
+            return
+        rng = state["rng"][rank]
+        torch.set_rng_state(rng["cpu"])
+        if self.device.type == "cuda" and "cuda" in rng:
+            torch.cuda.set_rng_state(rng["cuda"], self.device)
 
     def _on_device(self, batches: Iterable, progress: tqdm):
         for x, y in batches:
@@ -201,7 +338,7 @@ class GANTrainer:
         if (self.step + 1) % self.discriminator_steps == 0:
             record.update(self.generator_step(y))
         self.step += 1
-        return record
+        return mean_across_ranks(record, self.distributed)
 
     @staticmethod
     def _epoch_record(epoch: int, steps: list[dict], started: float) -> dict:
@@ -213,3 +350,40 @@ class GANTrainer:
         record["duration"] = time.perf_counter() - started
         record["steps"] = step_values
         return record
+
+
+@contextmanager
+def _frozen(module: nn.Module) -> Iterator[None]:
+    """Turn off ``module``'s parameter gradients for a block (they would be thrown away)."""
+    flags = [p.requires_grad for p in module.parameters()]
+    module.requires_grad_(False)
+    try:
+        yield
+    finally:
+        for param, flag in zip(module.parameters(), flags, strict=True):
+            param.requires_grad_(flag)
+
+
+class _Compiler:
+    """``torch.compile`` each module once (or pass modules through when off).
+
+    Spectral normalisation runs eagerly (a graph break per layer): inductor
+    (torch 2.13) saves its power-iteration vector for the backward without
+    the copy the eager code makes, so a discriminator called on real and then
+    on generated samples fails its backward with an in-place modification
+    error.
+    """
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.cache: dict[int, nn.Module] = {}
+
+    def __call__(self, module: nn.Module) -> nn.Module:
+        if not self.enabled:
+            return module
+        if id(module) not in self.cache:
+            for layer in module.modules():
+                if type(layer).__name__ == "_SpectralNorm" and "forward" not in vars(layer):
+                    layer.forward = torch.compiler.disable(layer.forward)
+            self.cache[id(module)] = torch.compile(module)
+        return self.cache[id(module)]

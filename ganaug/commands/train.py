@@ -1,0 +1,130 @@
+"""``ganaug train``: train a sampler on a data set and save it; ``torchrun``-ready."""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import sys
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text}")
+    return value
+
+
+def _epochs(text: str) -> int | str:
+    return text if text == "auto" else _positive_int(text)
+
+
+def _setting(text: str) -> tuple[str, object]:
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+    try:
+        return name.strip(), ast.literal_eval(value)
+    except (ValueError, SyntaxError):
+        return name.strip(), value  # a bare string such as loss=hinge
+
+
+def _run(args: argparse.Namespace) -> int:
+    from ..training.run import train_sampler
+
+    params = {
+        "epochs": args.epochs,
+        "batch_size": args.batch_size,
+        "random_state": args.seed,
+        "device": args.device,
+        "amp": not args.no_amp,
+        "compile": args.compile,
+        "verbose": 0 if args.quiet else 1,
+        **dict(args.set),
+    }
+    summary = train_sampler(
+        args.data,
+        args.out,
+        split=args.split,
+        limit=args.limit,
+        params=params,
+        checkpoint_every=args.checkpoint_every,
+        resume=args.resume,
+        tensorboard=args.tensorboard,
+        log_every=args.log_every,
+        sample_every=args.sample_every,
+    )
+    if summary.world_size > 1:  # one line per process: every rank shows it trained
+        print(
+            f"ganaug train: rank {summary.rank}/{summary.world_size} finished "
+            f"{summary.steps} steps",
+            file=sys.stderr,
+        )
+    if summary.rank == 0:
+        print(summary.text())
+    return 0
+
+
+def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Add ``train`` to the ``ganaug`` sub-commands.
+
+    Parameters
+    ----------
+    commands : argparse._SubParsersAction
+        What ``ArgumentParser.add_subparsers`` returned.
+
+    Returns
+    -------
+    parser : argparse.ArgumentParser
+    """
+    train = commands.add_parser(
+        "train",
+        help="train a sampler on a data set and save it (torchrun-ready)",
+        description=(
+            "Train GANOversampler's networks on a bundled data set or an .npz file "
+            "and save the model to OUT/sampler.pt, with checkpoints to resume from. "
+            "Under torchrun (torchrun --nproc_per_node=N -m ganaug train ...) "
+            "every process trains on its share of the data with "
+            "DistributedDataParallel and only rank 0 writes files; --batch-size "
+            "is per process."
+        ),
+    )
+    train.add_argument(
+        "--data",
+        required=True,
+        help="'breastmnist', 'adrenalmnist3d', or an .npz with images and labels",
+    )
+    train.add_argument("--out", required=True, help="output folder")
+    train.add_argument("--split", default="train", choices=("train", "val", "test"))
+    train.add_argument("--limit", type=_positive_int, help="use only the first N samples")
+    train.add_argument("--epochs", type=_epochs, default="auto", help="epochs, or 'auto'")
+    train.add_argument("--batch-size", type=_positive_int, default=32, help="per process")
+    train.add_argument("--seed", type=int, default=0, help="random seed")
+    train.add_argument("--device", default="auto", help="'auto', 'cpu' or 'cuda'")
+    train.add_argument("--no-amp", action="store_true", help="no mixed precision on CUDA")
+    train.add_argument("--compile", action="store_true", help="use torch.compile")
+    train.add_argument(
+        "--checkpoint-every", type=_positive_int, default=500, help="steps between checkpoints"
+    )
+    train.add_argument(
+        "--resume", action="store_true", help="continue from OUT/checkpoint.pt if it exists"
+    )
+    train.add_argument(
+        "--tensorboard",
+        action="store_true",
+        help="log to OUT/tensorboard (pip install tensorboard)",
+    )
+    train.add_argument("--log-every", type=_positive_int, default=10, help="steps per scalar")
+    train.add_argument(
+        "--sample-every", type=_positive_int, default=200, help="steps per sample grid"
+    )
+    train.add_argument(
+        "--set",
+        type=_setting,
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="any other GANOversampler parameter, e.g. --set r1_gamma=1 --set loss=bce",
+    )
+    train.add_argument("--quiet", action="store_true", help="no progress bar")
+    train.set_defaults(handler=_run)
+    return train

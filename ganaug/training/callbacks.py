@@ -1,0 +1,115 @@
+"""Hooks into the training loop: the callback protocol and periodic checkpoints."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import torch
+
+from ..io.checkpoint import load_checkpoint, save_checkpoint
+
+if TYPE_CHECKING:
+    from .trainer import GANTrainer
+
+TRAINING_CHECKPOINT_FORMAT = "ganaug.training/1"
+
+
+class Callback:
+    """Base class of training hooks; each method is a no-op by default.
+
+    The trainer calls the hooks on every process of a distributed run, so a
+    hook may take part in collective operations; it writes files only where
+    ``trainer.is_main``.
+    """
+
+    def on_train_begin(self, trainer: GANTrainer) -> None:
+        """Called once before the first step (also when resuming)."""
+
+    def on_step_end(self, trainer: GANTrainer, record: dict[str, torch.Tensor]) -> None:
+        """Called after each step with its losses (averaged over processes)."""
+
+    def on_train_end(self, trainer: GANTrainer) -> None:
+        """Called once after the last step."""
+
+
+class Checkpoint(Callback):
+    """Save the whole training state every ``every`` steps and at the end.
+
+    The file holds the generator, discriminator, optimisers, gradient
+    scalers, EMA, step count, history and the RNG state of every process, as
+    tensors and plain values (written atomically; read with
+    ``weights_only=True``). :func:`load_training_state` reads it back for
+    :meth:`GANTrainer.load_state_dict`.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The checkpoint file; each save replaces it atomically.
+    every : int, default=500
+        Steps between saves.
+    metadata : dict, optional
+        Plain values stored beside the state (e.g. the sampler parameters),
+        returned by :func:`load_training_state`.
+    """
+
+    def __init__(
+        self, path: str | os.PathLike, every: int = 500, metadata: dict | None = None
+    ) -> None:
+        if every < 1:
+            raise ValueError(f"Checkpoint every must be a positive number of steps, got {every}.")
+        self.path = Path(path)
+        self.every = every
+        self.metadata = metadata or {}
+
+    def save(self, trainer: GANTrainer) -> None:
+        """Save now (a collective call in distributed runs: every rank calls it)."""
+        state = trainer.state_dict()
+        if trainer.is_main:
+            payload = {
+                "format": TRAINING_CHECKPOINT_FORMAT,
+                "metadata": self.metadata,
+                "trainer": state,
+            }
+            save_checkpoint(payload, self.path)
+
+    def on_step_end(self, trainer: GANTrainer, record: dict[str, torch.Tensor]) -> None:
+        """Save when the step count is a multiple of ``every``."""
+        if trainer.step % self.every == 0:
+            self.save(trainer)
+
+    def on_train_end(self, trainer: GANTrainer) -> None:
+        """Save the final state, unless the last step just did."""
+        if trainer.step % self.every != 0:
+            self.save(trainer)
+
+
+def load_training_state(path: str | os.PathLike) -> tuple[dict, dict[str, Any]]:
+    """Read a file written by :class:`Checkpoint`.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The checkpoint file.
+
+    Returns
+    -------
+    state : dict
+        For :meth:`GANTrainer.load_state_dict`.
+    metadata : dict
+        What the :class:`Checkpoint` was given as ``metadata``.
+
+    Raises
+    ------
+    ValueError
+        If the file is not a training checkpoint.
+    """
+    payload = load_checkpoint(path)
+    if not isinstance(payload, dict) or payload.get("format") != TRAINING_CHECKPOINT_FORMAT:
+        raise ValueError(
+            f"{path} is not a ganaug training checkpoint (expected format "
+            f"{TRAINING_CHECKPOINT_FORMAT!r}); a model saved by GANOversampler.save "
+            "cannot be resumed."
+        )
+    return payload["trainer"], payload["metadata"]

@@ -1,0 +1,121 @@
+"""Checkpoints and resume: an interrupted run ends like an uninterrupted one."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from types import SimpleNamespace
+
+import pytest
+import torch
+
+from ganaug import GANOversampler
+from ganaug.cli import main
+from ganaug.training.callbacks import Callback, Checkpoint, load_training_state
+
+PARAMS = {"epochs": 2, "batch_size": 16, "random_state": 0, "verbose": 0}
+
+
+class _Crash(Callback):
+    def __init__(self, at_step):
+        self.at_step = at_step
+
+    def on_step_end(self, trainer, record):
+        if trainer.step == self.at_step:
+            raise KeyboardInterrupt(f"interrupted at step {trainer.step}")
+
+
+def _steps(sampler):
+    return [step for record in sampler.history_ for step in record["steps"]]
+
+
+@pytest.fixture(scope="module")
+def small_images(breastmnist_small):
+    X, y = breastmnist_small
+    return X[::4], y[::4]  # 60 images, both classes
+
+
+def test_resumed_run_is_bitwise_the_uninterrupted_one(small_images, tmp_path):
+    X, y = small_images
+    path = tmp_path / "checkpoint.pt"
+    reference = GANOversampler(**PARAMS).fit_generator(X, y)
+
+    with pytest.raises(KeyboardInterrupt):
+        GANOversampler(**PARAMS).fit_generator(
+            X, y, checkpoint=path, checkpoint_every=2, callbacks=[_Crash(at_step=5)]
+        )
+    state, _ = load_training_state(path)
+    assert state["step"] == 4  # the last checkpoint before the interruption
+
+    resumed = GANOversampler(**PARAMS).fit_generator(X, y, checkpoint=path, resume=True)
+    assert len(_steps(resumed)) == len(_steps(reference)) == 8
+    assert _steps(resumed) == _steps(reference)
+    expected = reference.generator_.state_dict()
+    for name, tensor in resumed.generator_.state_dict().items():
+        assert torch.equal(tensor, expected[name]), name
+    assert (
+        resumed.generate(3, 0, random_state=1) == reference.generate(3, 0, random_state=1)
+    ).all()
+    assert load_training_state(path)[0]["step"] == 8
+
+
+def test_fit_generator_trains_what_fit_resample_trains(small_images):
+    X, y = small_images
+    sampler = GANOversampler(**{**PARAMS, "epochs": 1})
+    sampler.fit_resample(X, y)
+    again = GANOversampler(**{**PARAMS, "epochs": 1}).fit_generator(X, y)
+    for name, tensor in again.generator_.state_dict().items():
+        assert torch.equal(tensor, sampler.generator_.state_dict()[name]), name
+
+
+def test_resume_refuses_other_settings_and_model_files(small_images, tmp_path):
+    X, y = small_images
+    path = tmp_path / "checkpoint.pt"
+    GANOversampler(**{**PARAMS, "epochs": 1}).fit_generator(X, y, checkpoint=path)
+    with pytest.raises(ValueError, match=r"different parameters \['batch_size'\]"):
+        GANOversampler(**{**PARAMS, "epochs": 1, "batch_size": 8}).fit_generator(
+            X, y, checkpoint=path, resume=True
+        )
+    model = GANOversampler(**{**PARAMS, "epochs": 1}).fit_generator(X, y).save(tmp_path / "m.pt")
+    with pytest.raises(ValueError, match="not a ganaug training checkpoint"):
+        load_training_state(model)
+
+
+def test_only_the_main_process_writes_checkpoints(tmp_path):
+    path = tmp_path / "checkpoint.pt"
+    worker = SimpleNamespace(is_main=False, step=5, state_dict=lambda: {"step": 5})
+    Checkpoint(path, every=5).on_step_end(worker, {})
+    assert not path.exists()
+    Checkpoint(path, every=5).on_step_end(SimpleNamespace(**{**vars(worker), "is_main": True}), {})
+    assert load_training_state(path)[0] == {"step": 5}
+
+
+def test_a_killed_run_resumes_to_the_same_number_of_steps(tmp_path):
+    out = tmp_path / "run"
+    args = ["train", "--data", "breastmnist", "--limit", "64", "--out", str(out), "--quiet"]
+    args += ["--epochs", "6", "--batch-size", "16", "--checkpoint-every", "2"]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ganaug", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "OMP_NUM_THREADS": "1"},
+    )
+    checkpoint = out / "checkpoint.pt"
+    deadline = time.monotonic() + 120
+    while not checkpoint.exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    assert process.returncode == -signal.SIGKILL, process.stderr.read().decode()[-2000:]
+    config = (out / "config.json").read_text()
+    killed_at = load_training_state(checkpoint)[0]["step"]  # intact despite the kill
+    assert 2 <= killed_at < 24
+    assert not (out / "sampler.pt").exists()
+
+    assert main([*args, "--resume"]) == 0
+    assert (out / "config.json").read_text() == config
+    sampler = GANOversampler.load(out / "sampler.pt")
+    assert len(_steps(sampler)) == 24  # 6 epochs of 4 steps, as without the kill
+    assert sampler.generate(2, 1, random_state=0).shape == (2, 28, 28)
+    assert sorted(p.name for p in out.iterdir()) == ["checkpoint.pt", "config.json", "sampler.pt"]
