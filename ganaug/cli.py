@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from . import __version__
-from .commands import evaluate, train
+from .commands import evaluate, run, train
 
 
 class UserError(Exception):
@@ -57,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(handler=_demo)
     evaluate.add_parser(commands)
     train.add_parser(commands)
+    run.add_parser(commands)
     return parser
 
 

@@ -3,13 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import time
-from pathlib import Path
 
-from ..datasets import load_splits
 from ..evaluation._methods import DEFAULT_METHODS
-
-LOGISTIC_GRID = {"logisticregression__C": [0.001, 0.01, 0.1, 1.0]}
 
 
 def _epochs(value: str) -> int | str:
@@ -60,46 +55,38 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run)
 
 
+def recipe_from_args(args: argparse.Namespace) -> dict:
+    """The recipe that ``ganaug evaluate``'s arguments stand for, resolved."""
+    from ..recipes import resolve_recipe
+
+    data = {"source": args.data}
+    if args.target is not None:
+        data["target"] = args.target
+    classifier = {"type": args.classifier}
+    if args.classifier != "logistic":
+        classifier["n_steps"] = args.cnn_steps
+    return resolve_recipe(
+        {
+            "name": "evaluate",
+            "data": data,
+            "sampler": {"epochs": args.gan_epochs},
+            "classifier": classifier,
+            "evaluation": {
+                "methods": [m.strip() for m in args.methods.split(",") if m.strip()],
+                "imbalance_ratio": args.ratio or None,
+                "n_seeds": args.seeds,
+                "random_state": args.seed,
+                "fidelity": not args.no_fidelity,
+                "feature_extractor": args.feature_extractor,
+                "device": args.device,
+                "verbose": 0 if args.quiet else 1,
+            },
+        }
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the protocol as the arguments say, write the report, print the verdict."""
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
+    from .run import execute
 
-    from ..evaluation import CNNClassifier, evaluate_lift
-    from ..evaluation._report import verdicts
-    from ..over_sampling import GANOversampler
-
-    out = Path(args.out or Path("runs") / time.strftime("evaluate-%Y%m%d-%H%M%S"))
-    if out.exists():
-        raise FileExistsError(f"{out} already exists; choose a new --out so it is kept.")
-    splits = load_splits(args.data, target=args.target, random_state=args.seed)
-    images = splits.X.ndim > 2 if hasattr(splits.X, "ndim") else False
-    classifier = "auto"
-    if args.classifier == "logistic":
-        classifier = make_pipeline(StandardScaler(), LogisticRegression(max_iter=5000))
-    elif images:
-        classifier = CNNClassifier(n_steps=args.cnn_steps, device=args.device)
-    report = evaluate_lift(
-        splits.X,
-        splits.y,
-        splits.X_test,
-        splits.y_test,
-        X_val=splits.X_val,
-        y_val=splits.y_val,
-        methods=[m.strip() for m in args.methods.split(",") if m.strip()],
-        samplers={"gan": GANOversampler(epochs=args.gan_epochs)},
-        classifier=classifier,
-        param_grid=LOGISTIC_GRID if args.classifier == "logistic" else None,
-        imbalance_ratio=args.ratio or None,
-        n_seeds=args.seeds,
-        random_state=args.seed,
-        fidelity=not args.no_fidelity,
-        feature_extractor=args.feature_extractor,
-        device=args.device,
-        verbose=0 if args.quiet else 1,
-    )
-    report.write(out, title=f"ganaug lift report: {splits.name}")
-    print("\n".join(verdicts(report)))
-    print(f"report written to {out}/report.html")
-    return 0
+    return execute(recipe_from_args(args), args.out)

@@ -41,7 +41,8 @@ class Splits:
     name: str
 
 
-def _split_off_test(X, y, name: str, test_size: float, seed: int) -> Splits:
+def split_off_test(X, y, name: str, test_size: float, seed: int) -> Splits:
+    """Hold out a stratified ``test_size`` share as the test split; no validation split."""
     X, X_test, y, y_test = train_test_split(
         X, y, test_size=test_size, stratify=y, random_state=seed
     )
@@ -65,7 +66,7 @@ def _from_npz(path: Path, test_size: float, seed: int) -> Splits:
                 str(path),
             )
         if {"X", "y"} <= keys:
-            return _split_off_test(archive["X"], archive["y"], str(path), test_size, seed)
+            return split_off_test(archive["X"], archive["y"], str(path), test_size, seed)
     raise ValueError(
         f"{path} holds arrays {sorted(keys)}; expected MedMNIST keys (train_images, "
         "train_labels, [val_images, val_labels,] test_images, test_labels) or X and y."
@@ -103,9 +104,7 @@ def load_splits(
         )
     if source == "breast-cancer":
         frame = load_breast_cancer(as_frame=True)
-        return _split_off_test(
-            frame.data, frame.target.to_numpy(), source, test_size, random_state
-        )
+        return split_off_test(frame.data, frame.target.to_numpy(), source, test_size, random_state)
     path = Path(source)
     if not path.is_file():
         raise FileNotFoundError(
@@ -122,7 +121,7 @@ def load_splits(
                 f"{list(frame.columns)}."
             )
         y = frame.pop(target).to_numpy()
-        return _split_off_test(frame, y, str(path), test_size, random_state)
+        return split_off_test(frame, y, str(path), test_size, random_state)
     raise ValueError(
         f"Cannot read {path}: use a .npz, .csv or .parquet file, or a bundled data set."
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import math
 from collections.abc import Sequence
+from numbers import Integral, Real
 
 import numpy as np
 import torch
@@ -18,6 +19,7 @@ import torch.nn.functional as F
 from monai.networks.layers.factories import Conv, Norm
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.metrics import roc_auc_score
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import unique_labels
 from sklearn.utils.validation import check_is_fitted, check_random_state
@@ -130,6 +132,20 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
         ``(step, validation AUROC)`` at every evaluation.
     """
 
+    _parameter_constraints: dict = {
+        "image_shape": [tuple, list, None],
+        "spatial_dims": [Interval(Integral, 2, 3, closed="both"), None],
+        "n_steps": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "class_weight": [StrOptions({"balanced"}), None],
+        "augment": ["boolean"],
+        "eval_every": [Interval(Integral, 1, None, closed="left")],
+        "random_state": ["random_state"],
+        "device": [str, torch.device],
+        "verbose": ["verbose"],
+    }
+
     def __init__(
         self,
         *,
@@ -183,6 +199,7 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
         -------
         self : CNNClassifier
         """
+        self._validate_params()
         X_checked, self.sample_shape_ = check_images(X, self.image_shape, self.spatial_dims)
         self.channels_, self.spatial_ = image_layout(self.sample_shape_, self.spatial_dims)
         self.classes_ = unique_labels(y)
@@ -196,10 +213,6 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
         if self.class_weight == "balanced":
             weights = compute_class_weight("balanced", classes=self.classes_, y=np.asarray(y))
             weights = torch.tensor(weights, dtype=torch.float32, device=device)
-        elif self.class_weight is not None:
-            raise ValueError(
-                f"class_weight must be 'balanced' or None, got {self.class_weight!r}."
-            )
         with seeded_torch(draw_seed(rng), device):
             model = SmallCNN(self.channels_, len(self.classes_), len(self.spatial_)).to(device)
             optimizer = torch.optim.Adam(

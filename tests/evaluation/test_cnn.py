@@ -63,5 +63,5 @@ def test_volumes_and_class_weights():
 def test_wrong_shape_and_bad_class_weight(fitted):
     with pytest.raises(ValueError, match="do not match the shape seen in fit"):
         fitted.predict_proba(np.zeros((2, 32, 32)))
-    with pytest.raises(ValueError, match="class_weight must be"):
+    with pytest.raises(ValueError, match="'class_weight' parameter of CNNClassifier must be"):
         CNNClassifier(class_weight="inverse", n_steps=1).fit(np.zeros((4, 8, 8)), [0, 1, 0, 1])

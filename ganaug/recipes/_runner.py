@@ -1,0 +1,234 @@
+"""Carry out a resolved recipe: load, resample, evaluate, write the run folder."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from sklearn.model_selection import train_test_split
+
+from ..datasets import Splits, load_splits
+from ..datasets._splits import split_off_test
+from ..evaluation import LiftReport
+from ._schema import FOLDER_DEFAULTS, data_kind
+from ._yaml import dump_yaml
+
+LOGISTIC_GRID = {"logisticregression__C": [0.001, 0.01, 0.1, 1.0]}
+PACKAGES = ("ganaug", "torch", "monai", "scikit-learn", "imbalanced-learn", "numpy", "pandas")
+RECIPE_FILE, RUN_FILE = "recipe.yaml", "run.json"
+
+
+@dataclass
+class RunResult:
+    """What :func:`run_recipe` wrote and measured.
+
+    Attributes
+    ----------
+    out_dir : pathlib.Path
+        The run folder: the report, ``recipe.yaml`` and ``run.json``.
+    report : LiftReport
+        The evaluation's tables.
+    """
+
+    out_dir: Path
+    report: LiftReport
+
+
+def default_run_dir(recipe: dict) -> Path:
+    """``OUTPUT/NAME-YYYYmmdd-HHMMSS``: a new folder for every run of a recipe.
+
+    Parameters
+    ----------
+    recipe : dict
+        A resolved recipe.
+
+    Returns
+    -------
+    out_dir : pathlib.Path
+    """
+    return Path(recipe["output"]) / f"{recipe['name']}-{time.strftime('%Y%m%d-%H%M%S')}"
+
+
+def load_recipe_data(data: dict, random_state: int) -> Splits:
+    """Load the ``data`` section of a recipe as train, validation and test splits.
+
+    Parameters
+    ----------
+    data : dict
+        The resolved ``data`` section. ``limit`` keeps a stratified sample of
+        that many training samples (for quick trials).
+    random_state : int
+        Seeds the stratified test split of sources that have none, and the
+        ``limit`` sample.
+
+    Returns
+    -------
+    splits : Splits
+    """
+    if data_kind(data["source"]) == "folder":
+        from ..io import load_labelled_images
+
+        options = {k: data[k] for k in FOLDER_DEFAULTS if k != "labels"}
+        options = {k: tuple(v) if isinstance(v, list) else v for k, v in options.items()}
+        loaded = load_labelled_images(data["source"], data["labels"], **options)
+        splits = split_off_test(
+            loaded.images, loaded.labels, data["source"], data["test_size"], random_state
+        )
+    else:
+        splits = load_splits(
+            data["source"],
+            target=data.get("target"),
+            test_size=data.get("test_size", 0.3),
+            random_state=random_state,
+        )
+    if data["limit"] is not None and data["limit"] < len(splits.y):
+        splits.X, _, splits.y, _ = train_test_split(
+            splits.X,
+            splits.y,
+            train_size=data["limit"],
+            stratify=splits.y,
+            random_state=random_state,
+        )
+    return splits
+
+
+def build_classifier(spec: dict, images: bool, device: str) -> tuple[Any, dict | None]:
+    """The downstream classifier and its grid, from the ``classifier`` section.
+
+    Parameters
+    ----------
+    spec : dict
+        The resolved ``classifier`` section.
+    images : bool
+        Whether the samples are images or volumes.
+    device : str
+        Device for the CNN.
+
+    Returns
+    -------
+    classifier : estimator or "auto"
+    param_grid : dict or None
+    """
+    if spec["type"] == "logistic":
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import make_pipeline
+        from sklearn.preprocessing import StandardScaler
+
+        return make_pipeline(StandardScaler(), LogisticRegression(max_iter=5000)), LOGISTIC_GRID
+    if images or spec["type"] == "cnn":
+        from ..evaluation import CNNClassifier
+
+        params = {k: v for k, v in spec.items() if k != "type"}
+        return CNNClassifier(**params, device=device), None
+    return "auto", None
+
+
+def _versions() -> dict[str, str | None]:
+    out = {}
+    for name in PACKAGES:
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = None
+    return out
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def run_recipe(
+    recipe: dict, out_dir: str | os.PathLike | None = None, *, command: list[str] | None = None
+) -> RunResult:
+    """Run a resolved recipe and write its run folder, atomically.
+
+    The folder holds the lift report (see :meth:`LiftReport.write`), the
+    resolved recipe as ``recipe.yaml`` (``ganaug run FOLDER/recipe.yaml``
+    repeats the run) and ``run.json``: package versions, seeds, device,
+    command line and start and end times. It is written under a temporary
+    name and renamed at the end; an existing folder is never overwritten.
+
+    Parameters
+    ----------
+    recipe : dict
+        A recipe from :func:`load_recipe` or :func:`resolve_recipe`.
+    out_dir : str or os.PathLike, optional
+        New run folder. Default: ``OUTPUT/NAME-<time>`` from the recipe.
+    command : list of str, optional
+        The command line to record; default ``sys.argv``.
+
+    Returns
+    -------
+    result : RunResult
+    """
+    import torch
+
+    from ..evaluation import evaluate_lift
+    from ..over_sampling import GANOversampler
+    from ..training.runtime import resolve_device
+
+    out = Path(out_dir) if out_dir is not None else default_run_dir(recipe)
+    if out.exists():
+        raise FileExistsError(
+            f"{out} already exists; choose a new --out so the earlier run is kept."
+        )
+    started, clock = _now(), time.perf_counter()
+    evaluation = dict(recipe["evaluation"])
+    splits = load_recipe_data(recipe["data"], evaluation["random_state"])
+    images = getattr(splits.X, "ndim", 2) > 2
+    classifier, grid = build_classifier(recipe["classifier"], images, evaluation["device"])
+    if evaluation["image_shape"] is not None:
+        evaluation["image_shape"] = tuple(evaluation["image_shape"])
+    report = evaluate_lift(
+        splits.X,
+        splits.y,
+        splits.X_test,
+        splits.y_test,
+        X_val=splits.X_val,
+        y_val=splits.y_val,
+        samplers={"gan": GANOversampler(**recipe["sampler"])},
+        classifier=classifier,
+        param_grid=grid,
+        **evaluation,
+    )
+    run = {
+        "ganaug_run": recipe["name"],
+        "command": list(sys.argv if command is None else command),
+        "cwd": os.getcwd(),
+        "data": splits.name,
+        "seeds": report.settings["seeds"],
+        "device": str(resolve_device(evaluation["device"])),
+        "torch_threads": torch.get_num_threads(),
+        "versions": _versions(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "started": started,
+        "finished": _now(),
+        "seconds": round(time.perf_counter() - clock, 1),
+    }
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.parent / f".{out.name}.{uuid.uuid4().hex}"
+    try:
+        report.write(tmp, title=f"ganaug lift report: {recipe['name']} ({splits.name})")
+        header = f"# Resolved recipe of this run; repeat it with: ganaug run {out / RECIPE_FILE}\n"
+        (tmp / RECIPE_FILE).write_text(header + dump_yaml(recipe))
+        (tmp / RUN_FILE).write_text(json.dumps(run, indent=2) + "\n")
+        if out.exists():
+            raise FileExistsError(f"{out} appeared during the run; the report is kept in {tmp}.")
+        os.rename(tmp, out)
+    except FileExistsError:
+        raise
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return RunResult(out, report)

@@ -1,0 +1,276 @@
+"""What a recipe may say: its sections, their keys, the values allowed and the defaults.
+
+The sampler and CNN keys are checked against the estimators' own
+``_parameter_constraints`` and the evaluation keys against the arguments of
+:func:`~ganaug.evaluation.evaluate_lift`, so a recipe accepts exactly what the
+library accepts.
+"""
+
+from __future__ import annotations
+
+import difflib
+import inspect
+from numbers import Integral, Real
+from pathlib import Path
+
+from sklearn.utils._param_validation import (
+    Interval,
+    InvalidParameterError,
+    validate_parameter_constraints,
+)
+
+from ..datasets import load_splits
+from ..datasets._splits import BUNDLED, TABLES
+from ..evaluation import CNNClassifier, evaluate_lift
+from ..evaluation._methods import DEFAULT_METHODS, parse_method
+from ..over_sampling import GANOversampler
+from ._errors import RecipeError
+
+SECTIONS = ("name", "data", "sampler", "classifier", "evaluation", "output")
+SOURCES = (*BUNDLED, "breast-cancer")
+DEFAULT_OUTPUT = "runs"
+
+# Keys the protocol sets on every sampler and CNN, and where a recipe sets them instead.
+SET_BY_EVALUATION = ("random_state", "device", "verbose")
+
+DATA_KEYS = {
+    "bundled": ("source", "limit"),  # with official validation and test splits
+    "bundled-table": ("source", "test_size", "limit"),
+    "npz": ("source", "test_size", "limit"),
+    "table": ("source", "target", "test_size", "limit"),
+    "folder": (
+        "source",
+        "labels",
+        "test_size",
+        "limit",
+        "target_shape",
+        "window",
+        "spacing",
+        "strict",
+        "cache_dir",
+    ),
+}
+DATA_CONSTRAINTS = {
+    "source": [str],
+    "target": [str],
+    "labels": [str, None],
+    "test_size": [Interval(Real, 0, 1, closed="neither")],
+    "limit": [Interval(Integral, 4, None, closed="left"), None],
+    "target_shape": [list, None],
+    "window": [list, str, None],
+    "spacing": [list, Real, None],
+    "strict": ["boolean"],
+    "cache_dir": [str, None],
+}
+# ganaug.io.load_labelled_images's keyword defaults, for DICOM and NIfTI folders.
+FOLDER_DEFAULTS = {
+    "labels": None,
+    "target_shape": None,
+    "window": None,
+    "spacing": None,
+    "strict": False,
+    "cache_dir": None,
+}
+
+CLASSIFIER_TYPES = ("auto", "cnn", "logistic")
+CNN_KEYS = tuple(
+    k
+    for k in CNNClassifier._parameter_constraints
+    if k not in (*SET_BY_EVALUATION, "image_shape", "spatial_dims", "class_weight")
+)
+
+EVALUATION_CONSTRAINTS = {
+    "methods": [list, None],
+    "imbalance_ratio": [Interval(Real, 1, None, closed="left"), None],
+    "n_seeds": [Interval(Integral, 1, None, closed="left")],
+    "random_state": [Interval(Integral, 0, None, closed="left")],
+    "val_size": [Interval(Real, 0, 1, closed="neither")],
+    "image_shape": [list, None],
+    "spatial_dims": [Interval(Integral, 2, 3, closed="both"), None],
+    "fidelity": ["boolean"],
+    "feature_extractor": [str, None],
+    "device": [str],
+    "verbose": ["verbose"],
+}
+
+
+def _defaults(function, keys) -> dict:
+    parameters = inspect.signature(function).parameters
+    return {k: parameters[k].default for k in keys}
+
+
+def data_kind(source: str) -> str:
+    """The kind of a data source, from its name: bundled, bundled-table, npz, table, folder."""
+    if source in BUNDLED:
+        return "bundled"
+    if source in SOURCES:
+        return "bundled-table"
+    suffix = Path(source).suffix.lower()
+    if suffix == ".npz":
+        return "npz"
+    return "table" if suffix in TABLES else "folder"
+
+
+def _unknown(where: str, key: str, allowed) -> RecipeError:
+    close = difflib.get_close_matches(str(key), [str(a) for a in allowed], n=1)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    return RecipeError(f"unknown key {where}{key!r}; {hint}allowed: {', '.join(allowed)}")
+
+
+def _check(section: str, values: object, constraints: dict, allowed, caller: str) -> dict:
+    """Every key known and every value allowed, or a one-line :class:`RecipeError`."""
+    if values is None:
+        return {}
+    if not isinstance(values, dict):
+        raise RecipeError(
+            f"{section}: expected a mapping of keys to values, got {type(values).__name__}"
+        )
+    for key, value in values.items():
+        if key not in allowed:
+            if key in SET_BY_EVALUATION:
+                raise RecipeError(
+                    f"{section}.{key} is set for every method by evaluation.{key}; set it there"
+                )
+            raise _unknown(f"{section}.", key, allowed)
+        try:
+            validate_parameter_constraints(
+                {key: constraints[key]}, {key: value}, caller_name=caller
+            )
+        except InvalidParameterError as exc:
+            rule = str(exc).split(" must be ", 1)[1]
+            raise RecipeError(f"{section}.{key} must be {rule}") from None
+    return dict(values)
+
+
+def _resolve_data(values: object) -> dict:
+    if not isinstance(values, dict) or "source" not in values:
+        raise RecipeError(
+            "data.source is required: one of "
+            f"{', '.join(SOURCES)}, or a .npz file, a .csv/.parquet table or a DICOM/NIfTI folder"
+        )
+    source = values["source"]
+    _check("data", {"source": source}, DATA_CONSTRAINTS, ["source"], "recipe")
+    kind = data_kind(source)
+    data = _check("data", values, DATA_CONSTRAINTS, DATA_KEYS[kind], "recipe")
+    if kind == "table" and "target" not in data:
+        raise RecipeError(f"data.target is required for the table {source}: name its label column")
+    defaults = {**_defaults(load_splits, ["test_size"]), "limit": None}
+    if kind == "folder":
+        defaults.update(FOLDER_DEFAULTS)
+    resolved = {**defaults, **data}
+    resolved = {k: resolved[k] for k in DATA_KEYS[kind] if k in resolved}
+    check_data_paths(resolved)
+    return resolved
+
+
+def check_data_paths(data: dict) -> None:
+    """Raise a one-line :class:`RecipeError` when a data path of the recipe is missing.
+
+    Parameters
+    ----------
+    data : dict
+        The ``data`` section of a recipe.
+    """
+    source, kind = data["source"], data_kind(data["source"])
+    if kind.startswith("bundled"):
+        return
+    path = Path(source)
+    if kind == "folder" and path.is_file():
+        raise RecipeError(
+            f"data.source {source!r} is a file: use a .npz file, a .csv/.parquet table, a "
+            f"DICOM/NIfTI folder, or one of {', '.join(SOURCES)}"
+        )
+    if not path.exists():
+        what = "folder" if kind == "folder" else "file"
+        raise RecipeError(
+            f"data.source: {source!r} is neither a bundled data set ({', '.join(SOURCES)}) "
+            f"nor an existing {what} (relative paths start from {Path.cwd()})"
+        )
+    labels = data.get("labels")
+    if labels is not None and not Path(labels).is_file():
+        raise RecipeError(f"data.labels: no such file {labels!r}")
+
+
+def _resolve_classifier(values: object) -> dict:
+    values = dict(values or {})
+    kind = values.pop("type", "auto")
+    if kind not in CLASSIFIER_TYPES:
+        raise RecipeError(
+            f"classifier.type must be one of {', '.join(CLASSIFIER_TYPES)}; got {kind!r}"
+        )
+    allowed = () if kind == "logistic" else CNN_KEYS
+    cnn = _check(
+        "classifier", values, CNNClassifier._parameter_constraints, allowed, "CNNClassifier"
+    )
+    resolved = {"type": kind}
+    if kind != "logistic":
+        resolved.update({**_defaults(CNNClassifier, CNN_KEYS), **cnn})
+    return resolved
+
+
+def _resolve_evaluation(values: object) -> dict:
+    allowed = list(EVALUATION_CONSTRAINTS)
+    evaluation = _check("evaluation", values, EVALUATION_CONSTRAINTS, allowed, "evaluate_lift")
+    resolved = {**_defaults(evaluate_lift, allowed), **evaluation}
+    samplers = dict.fromkeys(("ros", "smote", "gan"))
+    if resolved["methods"] is None:
+        resolved["methods"] = [
+            m for m in DEFAULT_METHODS if m != "oracle" or resolved["imbalance_ratio"] is not None
+        ]
+    for method in resolved["methods"]:
+        try:
+            oracle = parse_method(method, samplers).oracle
+        except ValueError as exc:
+            raise RecipeError(f"evaluation.methods: {exc}") from None
+        if oracle and resolved["imbalance_ratio"] is None:
+            raise RecipeError(
+                "evaluation.methods: 'oracle' needs evaluation.imbalance_ratio (e.g. 10)"
+            )
+    return resolved
+
+
+def resolve_recipe(raw: object, name: str = "recipe") -> dict:
+    """Validate a parsed recipe and fill in every default.
+
+    Parameters
+    ----------
+    raw : dict
+        The recipe as parsed from YAML (and overridden).
+    name : str, default="recipe"
+        Name to use when the recipe has no ``name`` key.
+
+    Returns
+    -------
+    recipe : dict
+        Sections ``name``, ``data``, ``sampler``, ``classifier``,
+        ``evaluation`` and ``output``, with every value explicit, so that the
+        saved recipe repeats the run even if a default changes later.
+    """
+    if not isinstance(raw, dict):
+        raise RecipeError(
+            f"a recipe is a mapping with the sections {', '.join(SECTIONS)}; "
+            f"got {type(raw).__name__}"
+        )
+    for key in raw:
+        if key not in SECTIONS:
+            raise _unknown("", key, SECTIONS)
+    for key in ("name", "output"):
+        if key in raw and not isinstance(raw[key], str):
+            raise RecipeError(f"{key} must be a string; got {raw[key]!r}")
+    sampler_keys = [k for k in GANOversampler._parameter_constraints if k not in SET_BY_EVALUATION]
+    sampler = _check(
+        "sampler",
+        raw.get("sampler"),
+        GANOversampler._parameter_constraints,
+        sampler_keys,
+        "GANOversampler",
+    )
+    data = _resolve_data(raw.get("data"))
+    return {
+        "name": raw.get("name", name),
+        "data": data,
+        "sampler": {**_defaults(GANOversampler, sampler_keys), **sampler},
+        "classifier": _resolve_classifier(raw.get("classifier")),
+        "evaluation": _resolve_evaluation(raw.get("evaluation")),
+        "output": raw.get("output", DEFAULT_OUTPUT),
+    }

@@ -1,0 +1,62 @@
+"""Plain YAML in and out: safe loading only, and ``--set key=value`` overrides."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import yaml
+
+from ._errors import RecipeError
+
+
+class _Loader(yaml.SafeLoader):
+    """``yaml.SafeLoader`` that also reads ``1e-4`` as a float, as YAML 1.2 does."""
+
+
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:\d+\.?\d*|\.\d+)[eE][-+]?\d+$"),
+    list("-+0123456789."),
+)
+
+
+def parse_yaml(text: str, where: str) -> object:
+    """Parse YAML text with the safe loader; a syntax error names ``where``."""
+    try:
+        return yaml.load(text, Loader=_Loader)  # a SafeLoader subclass: no objects
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f" (line {mark.line + 1})" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or type(exc).__name__
+        raise RecipeError(f"{where}: not valid YAML{at}: {problem}") from None
+
+
+def dump_yaml(data: dict) -> str:
+    """YAML text for a resolved recipe, keys in the order given."""
+    return yaml.safe_dump(data, sort_keys=False, default_flow_style=False)
+
+
+def apply_overrides(recipe: dict, overrides: Iterable[str]) -> dict:
+    """Return a copy of ``recipe`` with ``section.key=value`` overrides applied.
+
+    Values are read as YAML, so ``2`` is an int, ``true`` a bool, ``null``
+    None and ``[none, ros]`` a list.
+    """
+    out = {k: dict(v) if isinstance(v, dict) else v for k, v in recipe.items()}
+    for text in overrides:
+        path, sep, value = text.partition("=")
+        keys = [k.strip() for k in path.split(".")]
+        if not sep or not all(keys):
+            raise RecipeError(f"--set expects KEY=VALUE or SECTION.KEY=VALUE, got {text!r}")
+        parsed = parse_yaml(value, f"--set {path}")
+        if len(keys) == 1:
+            out[keys[0]] = parsed
+        elif len(keys) == 2:
+            section = out.setdefault(keys[0], {})
+            if not isinstance(section, dict):
+                raise RecipeError(f"--set {path}: {keys[0]!r} is not a section")
+            section[keys[1]] = parsed
+        else:
+            raise RecipeError(f"--set {path}: recipes are two levels deep (SECTION.KEY)")
+    return out
