@@ -76,7 +76,8 @@ class ReadImage:
 
         source = item["image"]
         if self.reader is None:
-            return MetaTensor(np.asarray(source, dtype=np.float32)[None])
+            array = np.asarray(source, dtype=np.float32)
+            return MetaTensor(array[None], meta={"spatial_shape": np.asarray(array.shape)})
         return self.load(source, reader=self.reader)[:1]
 
 
