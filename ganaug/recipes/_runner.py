@@ -59,7 +59,7 @@ def default_run_dir(recipe: dict) -> Path:
     return Path(recipe["output"]) / f"{recipe['name']}-{time.strftime('%Y%m%d-%H%M%S')}"
 
 
-def load_recipe_data(data: dict, random_state: int) -> Splits:
+def load_recipe_data(data: dict, random_state: int, verbose: int = 1) -> Splits:
     """Load the ``data`` section of a recipe as train, validation and test splits.
 
     Parameters
@@ -70,6 +70,8 @@ def load_recipe_data(data: dict, random_state: int) -> Splits:
     random_state : int
         Seeds the stratified test split of sources that have none, and the
         ``limit`` sample.
+    verbose : int, default=1
+        0 silences the progress bar of the DICOM/NIfTI loader.
 
     Returns
     -------
@@ -80,7 +82,7 @@ def load_recipe_data(data: dict, random_state: int) -> Splits:
 
         options = {k: data[k] for k in FOLDER_DEFAULTS if k != "labels"}
         options = {k: tuple(v) if isinstance(v, list) else v for k, v in options.items()}
-        loaded = load_labelled_images(data["source"], data["labels"], **options)
+        loaded = load_labelled_images(data["source"], data["labels"], **options, verbose=verbose)
         splits = split_off_test(
             loaded.images, loaded.labels, data["source"], data["test_size"], random_state
         )
@@ -184,7 +186,7 @@ def run_recipe(
         )
     started, clock = _now(), time.perf_counter()
     evaluation = dict(recipe["evaluation"])
-    splits = load_recipe_data(recipe["data"], evaluation["random_state"])
+    splits = load_recipe_data(recipe["data"], evaluation["random_state"], evaluation["verbose"])
     images = getattr(splits.X, "ndim", 2) > 2
     classifier, grid = build_classifier(recipe["classifier"], images, evaluation["device"])
     if evaluation["image_shape"] is not None:

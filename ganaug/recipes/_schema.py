@@ -154,6 +154,8 @@ def _resolve_data(values: object) -> dict:
     data = _check("data", values, DATA_CONSTRAINTS, DATA_KEYS[kind], "recipe")
     if kind == "table" and "target" not in data:
         raise RecipeError(f"data.target is required for the table {source}: name its label column")
+    if kind == "folder":
+        _check_folder_options(data)
     defaults = {**_defaults(load_splits, ["test_size"]), "limit": None}
     if kind == "folder":
         defaults.update(FOLDER_DEFAULTS)
@@ -161,6 +163,20 @@ def _resolve_data(values: object) -> dict:
     resolved = {k: resolved[k] for k in DATA_KEYS[kind] if k in resolved}
     check_data_paths(resolved)
     return resolved
+
+
+def _check_folder_options(data: dict) -> None:
+    if data.get("labels") is None:
+        raise RecipeError(
+            "data.labels is required for a DICOM/NIfTI folder: a CSV with a 'label' column "
+            "and one key column (path, SeriesInstanceUID, StudyInstanceUID or PatientID)"
+        )
+    from ..io.preprocess import check_window
+
+    try:
+        check_window(data.get("window"))
+    except (TypeError, ValueError) as exc:
+        raise RecipeError(f"data.window: {exc}") from None
 
 
 def check_data_paths(data: dict) -> None:

@@ -18,13 +18,13 @@ SHRINK = {
     "adrenalmnist3d": [*TINY, *IMAGES, "data.limit=100"],
     "breast-cancer": TINY,
 }
-NEEDS_LOADER = {"dicom-folder"}  # run in tests/recipes/test_dicom_recipe.py
+NEEDS_FOLDER = {"dicom-folder"}  # built CT folder: tests/io/test_dicom_recipe.py
 REPORT_FILES = {"report.md", "report.html", "results.json", "scores.csv", "lift.csv"}
 
 
 def test_every_recipe_is_covered_and_documented():
     names = {p.stem for p in RECIPES.glob("*.yaml")}
-    assert names == set(SHRINK) | NEEDS_LOADER
+    assert names == set(SHRINK) | NEEDS_FOLDER
     for path in RECIPES.glob("*.yaml"):
         head = path.read_text().splitlines()[:3]
         assert all(line.startswith("#") for line in head), path
