@@ -62,7 +62,6 @@ def execute(recipe: dict, out: str | None, dry_run: bool = False) -> int:
     code : int
         The exit code, 0.
     """
-    from ..evaluation._report import verdicts
     from ..recipes import default_run_dir, run_recipe
     from ..recipes._yaml import dump_yaml
 
@@ -71,7 +70,7 @@ def execute(recipe: dict, out: str | None, dry_run: bool = False) -> int:
         print(f"# recipe valid, data found; a run writes {out or default_run_dir(recipe)}")
         return 0
     result = run_recipe(recipe, out)
-    print("\n".join(verdicts(result.report)))
+    print("\n".join(result.report.verdicts()))
     print(f"report written to {result.out_dir}/report.html")
     return 0
 

@@ -126,6 +126,22 @@ class LiftReport:
             flagged=("flagged", "any"),
         )
 
+    def verdicts(self) -> list[str]:
+        """Plain sentences: does each synthetic method beat the best simple alternative?
+
+        Each method that adds synthetic samples is compared, paired by seed,
+        with the best-scoring of class weighting, threshold tuning, ROS and
+        SMOTE, on AUROC and balanced accuracy: it beats it, is worse, or is
+        not distinguishable (the 95% interval of the difference contains 0).
+
+        Returns
+        -------
+        sentences : list of str
+        """
+        from ._report import verdicts
+
+        return verdicts(self)
+
     def write(self, out_dir: str | os.PathLike, title: str = "ganaug lift report") -> Path:
         """Write ``report.md``, ``report.html`` and the raw tables to a new folder.
 
