@@ -36,7 +36,6 @@ question that matters: does it help *your* classifier?""",
     (
         "parameters",
         f"""import os
-from pathlib import Path
 
 {SMOKE}EPOCHS = 2 if SMOKE else "auto"  # GAN training epochs
 MALIGNANT_KEPT = 40  # malignant BreastMNIST images kept: about 1:10""",
@@ -209,11 +208,18 @@ from IPython.display import Image, display
 from ganaug.evaluation import CNNClassifier, evaluate_lift
 
 report = evaluate_lift(
-    X, y, X_test, y_test, X_val=X_val, y_val=y_val,
+    X,
+    y,
+    X_test,
+    y_test,
+    X_val=X_val,
+    y_val=y_val,
     methods=["none", "class-weight", "ros", "gan"],
     samplers={"gan": GANOversampler(epochs=EPOCHS, spatial_dims=3)},
     classifier=CNNClassifier(n_steps=CNN_STEPS, spatial_dims=3),
-    n_seeds=N_SEEDS, spatial_dims=3, verbose=0,
+    n_seeds=N_SEEDS,
+    spatial_dims=3,
+    verbose=0,
 )
 out = report.write(RUNS / time.strftime("notebook-volumes-%Y%m%d-%H%M%S"))
 print(report.lift("auroc")[["mean_lift", "ci_low", "ci_high", "wins", "ties", "losses"]])
@@ -283,10 +289,13 @@ if DICOM_FOLDER is None:
     data = load_adrenalmnist3d("train")
     rng = np.random.RandomState(0)
     minority = np.flatnonzero(data.target == 1)
-    picked = np.concatenate([
-        rng.choice(np.flatnonzero(data.target == 0), N_DEMO - N_DEMO // 4, replace=False),
-        rng.choice(minority, N_DEMO // 4, replace=False),
-    ])
+    majority = np.flatnonzero(data.target == 0)
+    picked = np.concatenate(
+        [
+            rng.choice(majority, N_DEMO - N_DEMO // 4, replace=False),
+            rng.choice(minority, N_DEMO // 4, replace=False),
+        ]
+    )
     rows = []
     for i in picked:  # index: each series gets its own UIDs
         hu = data.images[i].astype(np.float64) / 255.0 * 400.0 - 150.0
@@ -362,8 +371,13 @@ never written to. On the command line: `ganaug augment-dicom`.""",
         """from ganaug.io import augment_folder
 
 summary = augment_folder(
-    DICOM_FOLDER, LABELS_CSV, RUNS / time.strftime("synthetic-dicom-%Y%m%d-%H%M%S"),
-    window=WINDOW, target_shape=TARGET_SHAPE, epochs=EPOCHS, verbose=0,
+    DICOM_FOLDER,
+    LABELS_CSV,
+    RUNS / time.strftime("synthetic-dicom-%Y%m%d-%H%M%S"),
+    window=WINDOW,
+    target_shape=TARGET_SHAPE,
+    epochs=EPOCHS,
+    verbose=0,
 )
 summary.manifest.head()""",
     ),
@@ -401,9 +415,14 @@ from ganaug.evaluation import evaluate_lift
 X, y = load_breast_cancer(return_X_y=True, as_frame=True)
 X, X_test, y, y_test = train_test_split(X, y, test_size=0.3, stratify=y, random_state=0)
 report = evaluate_lift(
-    X, y, X_test, y_test,
+    X,
+    y,
+    X_test,
+    y_test,
     samplers={"gan": GANOversampler(epochs=EPOCHS)},
-    imbalance_ratio=RATIO, n_seeds=N_SEEDS, verbose=0,
+    imbalance_ratio=RATIO,
+    n_seeds=N_SEEDS,
+    verbose=0,
 )
 out = report.write(RUNS / time.strftime("notebook-lift-%Y%m%d-%H%M%S"))""",
     ),
