@@ -16,3 +16,17 @@ def test_quick_start_runs(capsys):
     lines = capsys.readouterr().out.strip().splitlines()
     assert lines[0] == "Counter({1: 357, 0: 212}) -> Counter({0: 357, 1: 357})"
     assert float(lines[1]) > 0.95
+
+
+def test_setup_commands_and_recipe_example_are_true():
+    import yaml
+
+    from ganaug.recipes import resolve_recipe
+
+    text = README.read_text()
+    assert "bash scripts/bootstrap && .venv/bin/ganaug run recipes/breastmnist.yaml" in text
+    assert "bash scripts/bootstrap && .venv/bin/python -m pytest" in text
+    example = re.findall(r"```yaml\n(.*?)```", text, flags=re.DOTALL)[0]
+    recipe = resolve_recipe(yaml.safe_load(example))
+    shipped = yaml.safe_load((README.parent / "recipes" / "breastmnist.yaml").read_text())
+    assert recipe == resolve_recipe(shipped)  # the README shows the main job's recipe

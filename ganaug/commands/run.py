@@ -62,7 +62,8 @@ def execute(recipe: dict, out: str | None, dry_run: bool = False) -> int:
     code : int
         The exit code, 0.
     """
-    from ..recipes import default_run_dir, run_recipe
+    from ..recipes import run_recipe
+    from ..recipes._runner import default_run_dir
     from ..recipes._yaml import dump_yaml
 
     if dry_run:

@@ -8,17 +8,7 @@ constraints.
 
 from ._errors import RecipeError
 from ._load import load_recipe
-from ._runner import RunResult, build_classifier, default_run_dir, load_recipe_data, run_recipe
-from ._schema import check_data_paths, resolve_recipe
+from ._runner import RunResult, run_recipe
+from ._schema import resolve_recipe
 
-__all__ = [
-    "RecipeError",
-    "RunResult",
-    "build_classifier",
-    "check_data_paths",
-    "default_run_dir",
-    "load_recipe",
-    "load_recipe_data",
-    "resolve_recipe",
-    "run_recipe",
-]
+__all__ = ["RecipeError", "RunResult", "load_recipe", "resolve_recipe", "run_recipe"]

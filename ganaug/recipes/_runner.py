@@ -32,7 +32,7 @@ RECIPE_FILE, RUN_FILE = "recipe.yaml", "run.json"
 class RunResult:
     """What :func:`run_recipe` wrote and measured.
 
-    Attributes
+    Parameters
     ----------
     out_dir : pathlib.Path
         The run folder: the report, ``recipe.yaml`` and ``run.json``.
@@ -59,7 +59,7 @@ def default_run_dir(recipe: dict) -> Path:
     return Path(recipe["output"]) / f"{recipe['name']}-{time.strftime('%Y%m%d-%H%M%S')}"
 
 
-def load_recipe_data(data: dict, random_state: int, verbose: int = 1) -> Splits:
+def _load_data(data: dict, random_state: int, verbose: int = 1) -> Splits:
     """Load the ``data`` section of a recipe as train, validation and test splits.
 
     Parameters
@@ -104,7 +104,7 @@ def load_recipe_data(data: dict, random_state: int, verbose: int = 1) -> Splits:
     return splits
 
 
-def build_classifier(spec: dict, images: bool, device: str) -> tuple[Any, dict | None]:
+def _build_classifier(spec: dict, images: bool, device: str) -> tuple[Any, dict | None]:
     """The downstream classifier and its grid, from the ``classifier`` section.
 
     Parameters
@@ -186,9 +186,9 @@ def run_recipe(
         )
     started, clock = _now(), time.perf_counter()
     evaluation = dict(recipe["evaluation"])
-    splits = load_recipe_data(recipe["data"], evaluation["random_state"], evaluation["verbose"])
+    splits = _load_data(recipe["data"], evaluation["random_state"], evaluation["verbose"])
     images = getattr(splits.X, "ndim", 2) > 2
-    classifier, grid = build_classifier(recipe["classifier"], images, evaluation["device"])
+    classifier, grid = _build_classifier(recipe["classifier"], images, evaluation["device"])
     if evaluation["image_shape"] is not None:
         evaluation["image_shape"] = tuple(evaluation["image_shape"])
     report = evaluate_lift(

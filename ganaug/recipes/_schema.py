@@ -161,7 +161,7 @@ def _resolve_data(values: object) -> dict:
         defaults.update(FOLDER_DEFAULTS)
     resolved = {**defaults, **data}
     resolved = {k: resolved[k] for k in DATA_KEYS[kind] if k in resolved}
-    check_data_paths(resolved)
+    _check_data_paths(resolved)
     return resolved
 
 
@@ -179,14 +179,8 @@ def _check_folder_options(data: dict) -> None:
         raise RecipeError(f"data.window: {exc}") from None
 
 
-def check_data_paths(data: dict) -> None:
-    """Raise a one-line :class:`RecipeError` when a data path of the recipe is missing.
-
-    Parameters
-    ----------
-    data : dict
-        The ``data`` section of a recipe.
-    """
+def _check_data_paths(data: dict) -> None:
+    """Raise a one-line :class:`RecipeError` when a data path of the recipe is missing."""
     source, kind = data["source"], data_kind(data["source"])
     if kind.startswith("bundled"):
         return
