@@ -50,12 +50,13 @@ def check_window(window: str | Sequence[float] | None) -> tuple[float, float] | 
 
 
 class ReadImage:
-    """Read one data set item with a given MONAI reader into a channel-first MetaTensor.
+    """Read one data set item with a MONAI image reader into a channel-first MetaTensor.
 
     Items are dicts (so MONAI data sets do not map over a series' files) whose
-    ``"image"`` entry names what to read.
-
-    Multi-channel (e.g. 4D NIfTI) data keep their first channel only.
+    ``"image"`` entry names what to read. Multi-channel data (e.g. 4D NIfTI)
+    keep their first channel only. (MONAI's ``LoadImage`` would do the same
+    with the given reader, but it instantiates every reader MONAI knows
+    first, each with its import-time warnings.)
 
     Parameters
     ----------
@@ -65,20 +66,21 @@ class ReadImage:
     """
 
     def __init__(self, reader):
-        from monai.transforms import LoadImage
-
         self.reader = reader
-        self.load = LoadImage(image_only=True, ensure_channel_first=True, dtype=np.float32)
 
     def __call__(self, item: dict):
-        """Load ``item["image"]``: a path, the ordered files of a series, or an array."""
+        """Read ``item["image"]``: a path, the ordered files of a series, or an array."""
         from monai.data import MetaTensor
+        from monai.transforms import EnsureChannelFirst
 
         source = item["image"]
         if self.reader is None:
-            array = np.asarray(source, dtype=np.float32)
-            return MetaTensor(array[None], meta={"spatial_shape": np.asarray(array.shape)})
-        return self.load(source, reader=self.reader)[:1]
+            array = np.asarray(source)
+            meta = {"spatial_shape": np.asarray(array.shape), "original_channel_dim": "no_channel"}
+        else:
+            array, meta = self.reader.get_data(self.reader.read(source))
+        image = MetaTensor(np.asarray(array, dtype=np.float32), meta=meta)
+        return EnsureChannelFirst()(image)[:1]
 
 
 def build_transform(
