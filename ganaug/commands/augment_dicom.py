@@ -110,7 +110,8 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "--sampling-strategy",
         type=_strategy,
         default="auto",
-        help="auto, minority, not majority, a ratio such as 0.5, or LABEL:N,LABEL:N",
+        help="auto, minority, not majority, a ratio such as 0.5, or LABEL:N,... "
+        "(N: the class size wanted)",
     )
     parser.add_argument("--epochs", type=_epochs, default="auto", help="epochs, or 'auto'")
     parser.add_argument("--batch-size", type=int, default=32, help="training batch size")

@@ -49,7 +49,7 @@ class AugmentSummary:
         counts = self.manifest["label"].value_counts().sort_index()
         per_class = ", ".join(f"{count} of class {label}" for label, count in counts.items())
         return (
-            f"trained on {self.n_loaded} images ({self.n_skipped} files skipped); wrote "
+            f"trained on {self.n_loaded} images ({self.n_skipped} file(s) skipped); wrote "
             f"{len(self.manifest)} synthetic series ({per_class or 'none'}) to {self.out_dir}"
         )
 
