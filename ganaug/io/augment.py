@@ -27,7 +27,7 @@ CHUNK = 16  # samples generated at a time
 class AugmentSummary:
     """What :func:`augment_folder` wrote.
 
-    Attributes
+    Parameters
     ----------
     out_dir : str
         The finished output folder.
@@ -45,7 +45,12 @@ class AugmentSummary:
     manifest: pd.DataFrame
 
     def text(self) -> str:
-        """A short human-readable report."""
+        """A short human-readable report.
+
+        Returns
+        -------
+        text : str
+        """
         counts = self.manifest["label"].value_counts().sort_index()
         per_class = ", ".join(f"{count} of class {label}" for label, count in counts.items())
         return (

@@ -22,7 +22,7 @@ NIFTI_SUFFIXES = (".nii", ".nii.gz")
 class LabelledImages:
     """Preprocessed images with their labels and where each came from.
 
-    Attributes
+    Parameters
     ----------
     images : ndarray of float32, shape (n, 1, *spatial)
         Channel-first images, or volumes in RAS orientation. With a window
