@@ -234,20 +234,21 @@ def _collect(items, dataset, strict: bool, verbose: int):
     for i in tqdm(range(len(items)), desc="loading", unit="image", disable=not verbose):
         record = items[i].record
         try:
-            image = dataset[i]
+            item = dataset[i]
         except Exception as exc:  # unreadable pixel data, codecs, bad geometry
             _skip_or_raise(skipped, record["source"], f"unreadable ({_root_cause(exc)})", strict)
             continue
+        image = np.asarray(item["image"])
         if out is None:
             out = np.empty((len(items), *image.shape), dtype=np.float32)
-        elif tuple(image.shape) != out.shape[1:]:
+        elif image.shape != out.shape[1:]:
             raise ValueError(
-                f"{record['source']} has shape {tuple(image.shape[1:])}, others "
+                f"{record['source']} has shape {image.shape[1:]}, others "
                 f"{out.shape[2:]}; pass target_shape (--target-shape) to crop or pad."
             )
-        out[len(kept)] = np.asarray(image)
-        record["original_shape"] = tuple(int(s) for s in image.meta["spatial_shape"])
-        record["spacing"] = tuple(round(float(s), 4) for s in image.pixdim)
+        out[len(kept)] = image
+        record["original_shape"] = tuple(int(s) for s in item["original_shape"])
+        record["spacing"] = tuple(round(float(s), 4) for s in item["spacing"])
         kept.append(record)
     if not kept:
         raise ValueError("no image could be read.")
