@@ -84,11 +84,13 @@ def _write_one(sample, folder: Path, index: int, label, data: LabelledImages, fm
         about = f"synthetic (ganaug seed {seed}, class {label})"
         write_nifti(sample, folder / name, spacing=data.spacing, description=about)
         return {"path": name, "label": label, "SeriesInstanceUID": ""}
+    # MR-style percentile values have lost CT's unit (HU): store them as Secondary Capture.
+    modality = "OT" if data.window == "mr" and data.modality == "CT" else data.modality
     uid = write_dicom_series(
         sample,
         folder / name,
         spacing=data.spacing,
-        modality=data.modality,
+        modality=modality,
         seed=seed,
         index=index,
         label=label,

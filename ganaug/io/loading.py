@@ -251,7 +251,8 @@ def _collect(items, dataset, strict: bool, verbose: int):
         record["spacing"] = tuple(round(float(s), 4) for s in item["spacing"])
         kept.append(record)
     if not kept:
-        raise ValueError("no image could be read.")
+        path, reason = skipped[0]
+        raise ValueError(f"no image could be read; the first, {path}, is {reason}.")
     return out[: len(kept)], kept, skipped
 
 

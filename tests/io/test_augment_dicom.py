@@ -96,6 +96,15 @@ def test_nifti_format(ct_folder, tmp_path):
     np.testing.assert_allclose(image.pixdim, (0.7, 0.8, 2.5))
 
 
+def test_ct_normalised_like_mr_is_written_as_secondary_capture(ct_folder, tmp_path):
+    root, labels = ct_folder
+    assert _run(root, labels, tmp_path / "out", "--window", "mr") == 0
+    first = sorted((tmp_path / "out" / "synthetic-00001").iterdir())[0]
+    ds = pydicom.dcmread(first)
+    assert ds.SOPClassUID.name == "Secondary Capture Image Storage" and ds.ConversionType == "SYN"
+    assert dciodvfy_errors(first) == []
+
+
 def _one_line_error(capsys, message):
     err = capsys.readouterr().err.strip()
     assert message in err and len(err.splitlines()) == 1, err
