@@ -83,16 +83,20 @@ class _Item:
     dims: int
 
 
+def _refuse(path: str, reason: str) -> None:
+    raise ValueError(f"{path}: {reason} (strict: such files are not skipped).")
+
+
 def _skip_or_raise(skipped: list, path: str, reason: str, strict: bool) -> None:
     if strict:
-        raise ValueError(f"{path}: {reason} (strict: such files are not skipped).")
+        _refuse(path, reason)
     skipped.append((path, reason))
 
 
 def _dicom_items(root: Path, strict: bool) -> tuple[list[_Item], list]:
     series, skipped = scan_dicom_folder(root)
     if strict and skipped:
-        _skip_or_raise([], *skipped[0], strict=True)
+        _refuse(*skipped[0])
     items = []
     for s in series:
         items.append(
@@ -167,14 +171,16 @@ def _attach_labels(items: list[_Item], labels_path, root: Path, is_dicom: bool) 
     if key in DICOM_KEYS and not is_dicom:
         raise ValueError(f"key column {key} needs DICOM input; use 'path' for NIfTI files.")
     if key == "path":
-        mapping = {_path_key(k, root): v for k, v in mapping.items()}
+        mapping = {_path_key(k): v for k, v in mapping.items()}
     unlabelled = []
     for item in items:
-        found = [mapping[k] for k in item.keys[key] if k in mapping]
+        found = {mapping[k] for k in item.keys[key] if k in mapping}
+        if len(found) > 1:  # e.g. a series folder and one of its files
+            raise ValueError(f"{item.record['source']} has labels {sorted(found, key=str)}.")
         if not found:
             unlabelled.append(item.record["source"])
         else:
-            item.record["label"] = found[0]
+            item.record["label"] = found.pop()
     if unlabelled:
         raise ValueError(
             f"{len(unlabelled)} image(s) have no label in {labels_path} by {key}, "
@@ -182,7 +188,7 @@ def _attach_labels(items: list[_Item], labels_path, root: Path, is_dicom: bool) 
         )
 
 
-def _path_key(text: str, root: Path) -> str:
+def _path_key(text: str) -> str:
     path = Path(text)
     if path.is_absolute():
         return path.resolve().as_posix()
