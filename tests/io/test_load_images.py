@@ -181,5 +181,9 @@ def test_folder_errors(ct_folder, tmp_path):
         load_labelled_images(root)
     with pytest.raises(ValueError, match=r"notes.txt: not a readable DICOM file"):
         load_labelled_images(root, labels, strict=True)
+    one_file = sorted((root / "patient0" / "ct").iterdir())[0]
+    both = _labels(tmp_path / "both.csv", "path", [["patient0/ct", 0], [str(one_file), 1]])
+    with pytest.raises(ValueError, match=r"ct has labels \[0, 1\]"):
+        load_labelled_images(root, both)
     with pytest.raises(ValueError, match="unknown window 'liver'"):
         load_labelled_images(root, labels, window="liver")
