@@ -25,6 +25,13 @@ def _window(text: str) -> str | tuple[float, float]:
     return low, high
 
 
+def _floats(text: str) -> tuple[float, ...]:
+    try:
+        return tuple(float(v) for v in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected numbers such as 1,1,2, got {text!r}") from None
+
+
 def _strategy(text: str) -> str | float | dict:
     """``auto``/``minority``/..., a float ratio, or ``LABEL:N,LABEL:N``."""
     if ":" in text:
@@ -103,14 +110,15 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--spacing",
-        type=lambda text: tuple(float(v) for v in text.split(",")),
+        type=_floats,
         help="resample to this voxel spacing in mm, e.g. 1,1,2",
     )
     parser.add_argument(
         "--sampling-strategy",
         type=_strategy,
         default="auto",
-        help="auto, minority, not majority, a ratio such as 0.5, or LABEL:N,LABEL:N",
+        help="auto, minority, not majority, a ratio such as 0.5, or LABEL:N,... "
+        "(N: the class size wanted)",
     )
     parser.add_argument("--epochs", type=_epochs, default="auto", help="epochs, or 'auto'")
     parser.add_argument("--batch-size", type=int, default=32, help="training batch size")

@@ -27,7 +27,7 @@ CHUNK = 16  # samples generated at a time
 class AugmentSummary:
     """What :func:`augment_folder` wrote.
 
-    Attributes
+    Parameters
     ----------
     out_dir : str
         The finished output folder.
@@ -45,11 +45,16 @@ class AugmentSummary:
     manifest: pd.DataFrame
 
     def text(self) -> str:
-        """A short human-readable report."""
+        """A short human-readable report.
+
+        Returns
+        -------
+        text : str
+        """
         counts = self.manifest["label"].value_counts().sort_index()
         per_class = ", ".join(f"{count} of class {label}" for label, count in counts.items())
         return (
-            f"trained on {self.n_loaded} images ({self.n_skipped} files skipped); wrote "
+            f"trained on {self.n_loaded} images ({self.n_skipped} file(s) skipped); wrote "
             f"{len(self.manifest)} synthetic series ({per_class or 'none'}) to {self.out_dir}"
         )
 
@@ -79,11 +84,13 @@ def _write_one(sample, folder: Path, index: int, label, data: LabelledImages, fm
         about = f"synthetic (ganaug seed {seed}, class {label})"
         write_nifti(sample, folder / name, spacing=data.spacing, description=about)
         return {"path": name, "label": label, "SeriesInstanceUID": ""}
+    # MR-style percentile values have lost CT's unit (HU): store them as Secondary Capture.
+    modality = "OT" if data.window == "mr" and data.modality == "CT" else data.modality
     uid = write_dicom_series(
         sample,
         folder / name,
         spacing=data.spacing,
-        modality=data.modality,
+        modality=modality,
         seed=seed,
         index=index,
         label=label,

@@ -36,10 +36,16 @@ NON_IMAGE_PREFIXES = ("1.2.840.10008.1.3.10", "1.2.840.10008.5.1.4.1.1.88.")
 class DicomSeries:
     """The files of one series, in slice order, and what their headers say.
 
-    Attributes
+    Parameters
     ----------
-    series_uid, study_uid, patient_id, modality : str
-        From the headers of the first slice.
+    series_uid : str
+        SeriesInstanceUID.
+    study_uid : str
+        StudyInstanceUID of the first slice.
+    patient_id : str
+        PatientID of the first slice.
+    modality : str
+        Modality of the first slice.
     files : tuple of str
         Slice files ordered by position along the slice normal (by
         InstanceNumber when a slice lacks position or orientation).

@@ -22,7 +22,7 @@ NIFTI_SUFFIXES = (".nii", ".nii.gz")
 class LabelledImages:
     """Preprocessed images with their labels and where each came from.
 
-    Attributes
+    Parameters
     ----------
     images : ndarray of float32, shape (n, 1, *spatial)
         Channel-first images, or volumes in RAS orientation. With a window
@@ -83,16 +83,20 @@ class _Item:
     dims: int
 
 
+def _refuse(path: str, reason: str) -> None:
+    raise ValueError(f"{path}: {reason} (strict: such files are not skipped).")
+
+
 def _skip_or_raise(skipped: list, path: str, reason: str, strict: bool) -> None:
     if strict:
-        raise ValueError(f"{path}: {reason} (strict: such files are not skipped).")
+        _refuse(path, reason)
     skipped.append((path, reason))
 
 
 def _dicom_items(root: Path, strict: bool) -> tuple[list[_Item], list]:
     series, skipped = scan_dicom_folder(root)
     if strict and skipped:
-        _skip_or_raise([], *skipped[0], strict=True)
+        _refuse(*skipped[0])
     items = []
     for s in series:
         items.append(
@@ -167,14 +171,16 @@ def _attach_labels(items: list[_Item], labels_path, root: Path, is_dicom: bool) 
     if key in DICOM_KEYS and not is_dicom:
         raise ValueError(f"key column {key} needs DICOM input; use 'path' for NIfTI files.")
     if key == "path":
-        mapping = {_path_key(k, root): v for k, v in mapping.items()}
+        mapping = {_path_key(k): v for k, v in mapping.items()}
     unlabelled = []
     for item in items:
-        found = [mapping[k] for k in item.keys[key] if k in mapping]
+        found = {mapping[k] for k in item.keys[key] if k in mapping}
+        if len(found) > 1:  # e.g. a series folder and one of its files
+            raise ValueError(f"{item.record['source']} has labels {sorted(found, key=str)}.")
         if not found:
             unlabelled.append(item.record["source"])
         else:
-            item.record["label"] = found[0]
+            item.record["label"] = found.pop()
     if unlabelled:
         raise ValueError(
             f"{len(unlabelled)} image(s) have no label in {labels_path} by {key}, "
@@ -182,7 +188,7 @@ def _attach_labels(items: list[_Item], labels_path, root: Path, is_dicom: bool) 
         )
 
 
-def _path_key(text: str, root: Path) -> str:
+def _path_key(text: str) -> str:
     path = Path(text)
     if path.is_absolute():
         return path.resolve().as_posix()
@@ -234,23 +240,25 @@ def _collect(items, dataset, strict: bool, verbose: int):
     for i in tqdm(range(len(items)), desc="loading", unit="image", disable=not verbose):
         record = items[i].record
         try:
-            image = dataset[i]
+            item = dataset[i]
         except Exception as exc:  # unreadable pixel data, codecs, bad geometry
             _skip_or_raise(skipped, record["source"], f"unreadable ({_root_cause(exc)})", strict)
             continue
+        image = np.asarray(item["image"])
         if out is None:
             out = np.empty((len(items), *image.shape), dtype=np.float32)
-        elif tuple(image.shape) != out.shape[1:]:
+        elif image.shape != out.shape[1:]:
             raise ValueError(
-                f"{record['source']} has shape {tuple(image.shape[1:])}, others "
+                f"{record['source']} has shape {image.shape[1:]}, others "
                 f"{out.shape[2:]}; pass target_shape (--target-shape) to crop or pad."
             )
-        out[len(kept)] = np.asarray(image)
-        record["original_shape"] = tuple(int(s) for s in image.meta["spatial_shape"])
-        record["spacing"] = tuple(round(float(s), 4) for s in image.pixdim)
+        out[len(kept)] = image
+        record["original_shape"] = tuple(int(s) for s in item["original_shape"])
+        record["spacing"] = tuple(round(float(s), 4) for s in item["spacing"])
         kept.append(record)
     if not kept:
-        raise ValueError("no image could be read.")
+        path, reason = skipped[0]
+        raise ValueError(f"no image could be read; the first, {path}, is {reason}.")
     return out[: len(kept)], kept, skipped
 
 

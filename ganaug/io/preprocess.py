@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+from monai.transforms import Transform
 
 # CT windows as (lowest, highest) HU: level -/+ width / 2.
 WINDOWS: dict[str, tuple[float, float]] = {
@@ -49,13 +50,15 @@ def check_window(window: str | Sequence[float] | None) -> tuple[float, float] | 
     return low, high
 
 
-class ReadImage:
-    """Read one data set item with a given MONAI reader into a channel-first MetaTensor.
+class ReadImage(Transform):
+    """Read one data set item with a MONAI image reader into a channel-first MetaTensor.
 
     Items are dicts (so MONAI data sets do not map over a series' files) whose
-    ``"image"`` entry names what to read.
-
-    Multi-channel (e.g. 4D NIfTI) data keep their first channel only.
+    ``"image"`` entry names what to read. Multi-channel data (e.g. 4D NIfTI)
+    keep their first channel only. (MONAI's ``LoadImage`` would do the same
+    with the given reader, but it instantiates every reader MONAI knows
+    first, each with its import-time warnings.) A MONAI ``Transform``, so
+    ``PersistentDataset`` caches its output and what follows.
 
     Parameters
     ----------
@@ -65,20 +68,39 @@ class ReadImage:
     """
 
     def __init__(self, reader):
-        from monai.transforms import LoadImage
-
         self.reader = reader
-        self.load = LoadImage(image_only=True, ensure_channel_first=True, dtype=np.float32)
 
     def __call__(self, item: dict):
-        """Load ``item["image"]``: a path, the ordered files of a series, or an array."""
+        """Read ``item["image"]``: a path, the ordered files of a series, or an array."""
         from monai.data import MetaTensor
+        from monai.transforms import EnsureChannelFirst
 
         source = item["image"]
         if self.reader is None:
-            array = np.asarray(source, dtype=np.float32)
-            return MetaTensor(array[None], meta={"spatial_shape": np.asarray(array.shape)})
-        return self.load(source, reader=self.reader)[:1]
+            array = np.asarray(source)
+            meta = {"spatial_shape": np.asarray(array.shape), "original_channel_dim": "no_channel"}
+        else:
+            array, meta = self.reader.get_data(self.reader.read(source))
+        image = MetaTensor(np.asarray(array, dtype=np.float32), meta=meta)
+        return EnsureChannelFirst()(image)[:1]
+
+
+class ToRecord(Transform):
+    """A MetaTensor as plain values: ``image``, ``original_shape`` and ``spacing``.
+
+    Plain tensors cache in ``PersistentDataset`` (which drops MetaTensor
+    metadata) and load back with ``weights_only``.
+    """
+
+    def __call__(self, image) -> dict:
+        """Split ``image`` into its array, original spatial shape and voxel spacing."""
+        import torch
+
+        return {
+            "image": image.as_tensor(),
+            "original_shape": torch.as_tensor(np.asarray(image.meta["spatial_shape"])),
+            "spacing": torch.as_tensor(image.pixdim, dtype=torch.float64),
+        }
 
 
 def build_transform(
@@ -111,8 +133,9 @@ def build_transform(
     Returns
     -------
     transform : monai.transforms.Compose
-        Maps an item ``{"image": source}`` to a channel-first ``MetaTensor``
-        (its affine in RAS).
+        Maps an item ``{"image": source}`` to :class:`ToRecord`'s dict: the
+        channel-first image (volumes in RAS), its original spatial shape and
+        its voxel spacing.
     """
     from monai.transforms import (
         Compose,
@@ -135,4 +158,4 @@ def build_transform(
         steps.append(ScaleIntensityRange(window[0], window[1], 0.0, 1.0, clip=True))
     if target_shape is not None:
         steps.append(ResizeWithPadOrCrop(tuple(target_shape), mode="edge"))
-    return Compose(steps)
+    return Compose([*steps, ToRecord()])

@@ -12,6 +12,7 @@ from _dicom_inputs import ct_volume, write_mr_slice
 from pydicom.data import get_testdata_file
 
 from ganaug.io import load_labelled_images
+from ganaug.io.dicom_series import DicomSeriesReader
 
 TEST_FILES = Path(get_testdata_file("CT_small.dcm")).parent
 CT5N = TEST_FILES / "dicomdirtests" / "98892001" / "CT5N"
@@ -58,12 +59,22 @@ def test_target_shape_and_spacing_use_monai_resampling(ct_folder):
     assert data.records["original_shape"].iloc[0] == (16, 16, 8)
 
 
-def test_cache_dir_gives_the_same_images(ct_folder, tmp_path):
+def test_cache_dir_serves_later_loads_without_decoding(ct_folder, tmp_path, monkeypatch):
     root, labels = ct_folder
-    first = load_labelled_images(root, labels, cache_dir=tmp_path / "cache", verbose=0)
-    assert any((tmp_path / "cache").iterdir())
-    again = load_labelled_images(root, labels, cache_dir=tmp_path / "cache", verbose=0)
+    settings = {"window": "lung", "cache_dir": tmp_path / "cache", "verbose": 0}
+    first = load_labelled_images(root, labels, **settings)
+    assert len(list((tmp_path / "cache").iterdir())) == 6
+
+    def no_decoding(self, data, **kwargs):
+        raise AssertionError("pixel data read despite the cache")
+
+    monkeypatch.setattr(DicomSeriesReader, "read", no_decoding)
+    again = load_labelled_images(root, labels, **settings)
     np.testing.assert_array_equal(first.images, again.images)
+    pd.testing.assert_frame_equal(first.records, again.records)
+    # Other settings are another cache entry, not a stale hit.
+    with pytest.raises(ValueError, match="no image could be read"):
+        load_labelled_images(root, labels, **{**settings, "window": "bone"})
 
 
 def test_pydicom_bundled_files_by_path(tmp_path):
@@ -170,5 +181,9 @@ def test_folder_errors(ct_folder, tmp_path):
         load_labelled_images(root)
     with pytest.raises(ValueError, match=r"notes.txt: not a readable DICOM file"):
         load_labelled_images(root, labels, strict=True)
+    one_file = sorted((root / "patient0" / "ct").iterdir())[0]
+    both = _labels(tmp_path / "both.csv", "path", [["patient0/ct", 0], [str(one_file), 1]])
+    with pytest.raises(ValueError, match=r"ct has labels \[0, 1\]"):
+        load_labelled_images(root, both)
     with pytest.raises(ValueError, match="unknown window 'liver'"):
         load_labelled_images(root, labels, window="liver")
