@@ -20,7 +20,7 @@ from sklearn.model_selection import train_test_split
 from ..datasets import Splits, load_splits
 from ..datasets._splits import split_off_test
 from ..evaluation import LiftReport
-from ._schema import FOLDER_DEFAULTS, data_kind
+from ._schema import FOLDER_DEFAULTS, data_kind, resolve_recipe
 from ._yaml import dump_yaml
 
 LOGISTIC_GRID = {"logisticregression__C": [0.001, 0.01, 0.1, 1.0]}
@@ -149,6 +149,30 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+def _run_record(recipe, report, data_name, command, started, clock) -> dict:
+    """What ``run.json`` says: enough to repeat the run and to compare timings."""
+    import torch
+
+    from ..training.runtime import resolve_device
+
+    return {
+        "ganaug_run": recipe["name"],
+        "command": list(sys.argv if command is None else command),
+        "cwd": os.getcwd(),
+        "data": data_name,
+        "seeds": report.settings["seeds"],
+        "device": str(resolve_device(recipe["evaluation"]["device"])),
+        "torch_threads": torch.get_num_threads(),
+        "versions": _versions(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "started": started,
+        "finished": _now(),
+        "seconds": round(time.perf_counter() - clock, 1),
+        "cpu_seconds": round(time.process_time(), 1),
+    }
+
+
 def run_recipe(
     recipe: dict, out_dir: str | os.PathLike | None = None, *, command: list[str] | None = None
 ) -> RunResult:
@@ -163,7 +187,8 @@ def run_recipe(
     Parameters
     ----------
     recipe : dict
-        A recipe from :func:`load_recipe` or :func:`resolve_recipe`.
+        A recipe, e.g. from :func:`load_recipe`; validated and resolved again
+        here.
     out_dir : str or os.PathLike, optional
         New run folder. Default: ``OUTPUT/NAME-<time>`` from the recipe.
     command : list of str, optional
@@ -173,12 +198,10 @@ def run_recipe(
     -------
     result : RunResult
     """
-    import torch
-
     from ..evaluation import evaluate_lift
     from ..over_sampling import GANOversampler
-    from ..training.runtime import resolve_device
 
+    recipe = resolve_recipe(recipe, name=recipe.get("name", "recipe"))
     out = Path(out_dir) if out_dir is not None else default_run_dir(recipe)
     if out.exists():
         raise FileExistsError(
@@ -203,21 +226,7 @@ def run_recipe(
         param_grid=grid,
         **evaluation,
     )
-    run = {
-        "ganaug_run": recipe["name"],
-        "command": list(sys.argv if command is None else command),
-        "cwd": os.getcwd(),
-        "data": splits.name,
-        "seeds": report.settings["seeds"],
-        "device": str(resolve_device(evaluation["device"])),
-        "torch_threads": torch.get_num_threads(),
-        "versions": _versions(),
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "started": started,
-        "finished": _now(),
-        "seconds": round(time.perf_counter() - clock, 1),
-    }
+    run = _run_record(recipe, report, splits.name, command, started, clock)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.parent / f".{out.name}.{uuid.uuid4().hex}"
     try:

@@ -154,15 +154,13 @@ def _resolve_data(values: object) -> dict:
     data = _check("data", values, DATA_CONSTRAINTS, DATA_KEYS[kind], "recipe")
     if kind == "table" and "target" not in data:
         raise RecipeError(f"data.target is required for the table {source}: name its label column")
-    if kind == "folder":
-        _check_folder_options(data)
+    _check_data_paths(data)
     defaults = {**_defaults(load_splits, ["test_size"]), "limit": None}
     if kind == "folder":
+        _check_folder_options(data)
         defaults.update(FOLDER_DEFAULTS)
     resolved = {**defaults, **data}
-    resolved = {k: resolved[k] for k in DATA_KEYS[kind] if k in resolved}
-    _check_data_paths(resolved)
-    return resolved
+    return {k: resolved[k] for k in DATA_KEYS[kind] if k in resolved}
 
 
 def _check_folder_options(data: dict) -> None:
