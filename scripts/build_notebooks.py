@@ -142,7 +142,7 @@ three orthogonal slice planes with the lift protocol's report.""",
 from pathlib import Path
 
 {SMOKE}{RUNS}EPOCHS = 1 if SMOKE else "auto"  # GAN training epochs
-N_VOLUMES = 80 if SMOKE else None  # training volumes used (None: all 1188)
+N_VOLUMES = 48 if SMOKE else None  # training volumes used (None: all 1188)
 N_SEEDS = 2 if SMOKE else 3
 CNN_STEPS = 3 if SMOKE else 150""",
     ),

@@ -15,7 +15,7 @@ IMAGES = ["classifier.n_steps=3", "classifier.eval_every=1"]
 # Per recipe, what shrinks it to seconds; the recipe's own data, methods and classifier stay.
 SHRINK = {
     "breastmnist": [*TINY, *IMAGES, "data.limit=150"],
-    "adrenalmnist3d": [*TINY, *IMAGES, "data.limit=100"],
+    "adrenalmnist3d": [*TINY, *IMAGES, "data.limit=60"],
     "breast-cancer": TINY,
 }
 NEEDS_FOLDER = {"dicom-folder"}  # built CT folder: tests/io/test_dicom_recipe.py
