@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from . import __version__
-from .commands import evaluate, train
+from .commands import augment_dicom, evaluate, train
 
 
 class UserError(Exception):
@@ -55,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--device", default="auto", help="'auto', 'cpu' or 'cuda'")
     demo.add_argument("--quiet", action="store_true", help="no progress bar")
     demo.set_defaults(handler=_demo)
+    augment_dicom.add_parser(commands)
     evaluate.add_parser(commands)
     train.add_parser(commands)
     return parser

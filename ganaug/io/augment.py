@@ -1,0 +1,260 @@
+"""``augment_folder``: from a labelled imaging folder to a folder of synthetic series."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .dicom_writer import write_dicom_series
+from .loading import LabelledImages, load_labelled_images
+from .nifti_writer import write_nifti
+
+MODEL_FILE, CONFIG_FILE, MANIFEST_FILE = "model.pt", "model.json", "manifest.csv"
+CHECKPOINT_FILE = "checkpoint.pt"
+FORMATS = ("dicom", "nifti")
+CHUNK = 16  # samples generated at a time
+
+
+@dataclass
+class AugmentSummary:
+    """What :func:`augment_folder` wrote.
+
+    Parameters
+    ----------
+    out_dir : str
+        The finished output folder.
+    n_loaded : int
+        Images the model was trained on.
+    n_skipped : int
+        Files or series left out while loading.
+    manifest : pandas.DataFrame
+        One row per synthetic series or file, as in ``manifest.csv``.
+    """
+
+    out_dir: str
+    n_loaded: int
+    n_skipped: int
+    manifest: pd.DataFrame
+
+    def text(self) -> str:
+        """A short human-readable report.
+
+        Returns
+        -------
+        text : str
+        """
+        counts = self.manifest["label"].value_counts().sort_index()
+        per_class = ", ".join(f"{count} of class {label}" for label, count in counts.items())
+        return (
+            f"trained on {self.n_loaded} images ({self.n_skipped} file(s) skipped); wrote "
+            f"{len(self.manifest)} synthetic series ({per_class or 'none'}) to {self.out_dir}"
+        )
+
+
+def _check_paths(in_dir: Path, out_dir: Path) -> Path:
+    """Refuse an existing output or one inside the input; return the temporary folder."""
+    if out_dir.exists():
+        raise FileExistsError(f"{out_dir} already exists; choose a new output folder.")
+    if out_dir.resolve().is_relative_to(in_dir.resolve()):
+        raise ValueError(f"the output {out_dir} is inside the input {in_dir}; write elsewhere.")
+    return out_dir.parent / f".{out_dir.name}.partial"
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _write_one(sample, folder: Path, index: int, label, data: LabelledImages, fmt: str, seed: int):
+    """Write one synthetic sample; return its manifest row."""
+    name = f"synthetic-{index:05d}"
+    if fmt == "nifti":
+        name += ".nii.gz"
+        about = f"synthetic (ganaug seed {seed}, class {label})"
+        write_nifti(sample, folder / name, spacing=data.spacing, description=about)
+        return {"path": name, "label": label, "SeriesInstanceUID": ""}
+    # MR-style percentile values have lost CT's unit (HU): store them as Secondary Capture.
+    modality = "OT" if data.window == "mr" and data.modality == "CT" else data.modality
+    uid = write_dicom_series(
+        sample,
+        folder / name,
+        spacing=data.spacing,
+        modality=modality,
+        seed=seed,
+        index=index,
+        label=label,
+        window=data.window if isinstance(data.window, tuple) else None,
+    )
+    return {"path": name, "label": label, "SeriesInstanceUID": uid}
+
+
+def _write_samples(
+    sampler, data: LabelledImages, folder: Path, fmt: str, seed: int, verbose: int
+) -> list[dict]:
+    """Generate each class's samples in chunks and write one series (or file) each."""
+    from tqdm.auto import tqdm
+
+    rng = np.random.RandomState(seed)
+    todo = [(cls, n) for cls, n in sampler.sampling_strategy_.items() if n > 0]
+    total = sum(n for _, n in todo)
+    rows = []
+    with tqdm(total=total, desc="writing", unit="series", disable=not verbose) as progress:
+        for cls, n_samples in todo:
+            for start in range(0, n_samples, CHUNK):
+                n = min(CHUNK, n_samples - start)
+                batch = sampler.generate(n, cls, rng.randint(2**31 - 1))
+                for sample in data.to_physical(batch[:, 0]):
+                    rows.append(_write_one(sample, folder, len(rows) + 1, cls, data, fmt, seed))
+                    progress.update()
+    return rows
+
+
+def augment_folder(
+    in_dir: str | os.PathLike,
+    labels: str | os.PathLike | None,
+    out_dir: str | os.PathLike,
+    *,
+    target_shape: Sequence[int] | None = None,
+    window: str | Sequence[float] | None = None,
+    spacing: Sequence[float] | None = None,
+    sampling_strategy: str | float | dict = "auto",
+    epochs: int | str = "auto",
+    batch_size: int = 32,
+    device: str = "auto",
+    seed: int = 0,
+    output_format: str = "dicom",
+    resume: bool = False,
+    checkpoint_every: int = 200,
+    strict: bool = False,
+    verbose: int = 1,
+) -> AugmentSummary:
+    """Train a :class:`~ganaug.GANOversampler` on a labelled folder and write synthetic series.
+
+    Loads ``in_dir`` with :func:`load_labelled_images`, trains the sampler,
+    and writes one new DICOM series (or NIfTI file) per synthetic sample,
+    plus ``manifest.csv`` (``path``, ``label``, ``seed``, ``model_sha256``,
+    ``SeriesInstanceUID``), the model (``model.pt``, for
+    :meth:`GANOversampler.load`) and ``model.json`` (the settings). All of it
+    is written to a hidden folder beside ``out_dir`` that is renamed to
+    ``out_dir`` at the end: an interrupted run leaves no ``out_dir``, and its
+    training checkpoint stays in that folder for ``resume``.
+
+    Parameters
+    ----------
+    in_dir : str or os.PathLike
+        DICOM folder, NIfTI folder or MedMNIST ``.npz``; never written to.
+    labels : str or os.PathLike or None
+        Labels CSV (see :func:`load_labelled_images`); None for ``.npz``.
+    out_dir : str or os.PathLike
+        New output folder; must not exist, nor lie inside ``in_dir``.
+    target_shape : sequence of int, optional
+        Spatial shape to crop or pad the images to.
+    window : str, pair of float or None, default=None
+        Intensity window (see :func:`load_labelled_images`).
+    spacing : sequence of float, optional
+        Voxel spacing in mm to resample to.
+    sampling_strategy : str, float or dict, default="auto"
+        How many samples to make per class, as in imbalanced-learn.
+    epochs : int or "auto", default="auto"
+        Training epochs.
+    batch_size : int, default=32
+        Training batch size.
+    device : str, default="auto"
+        ``"auto"``, ``"cpu"`` or ``"cuda"``.
+    seed : int, default=0
+        Seeds training and generation, and the UIDs written.
+    output_format : {"dicom", "nifti"}, default="dicom"
+        What to write.
+    resume : bool, default=False
+        Continue training from the checkpoint an interrupted run with the
+        same settings left.
+    checkpoint_every : int, default=200
+        Training steps between checkpoints.
+    strict : bool, default=False
+        Fail on unreadable or non-image files instead of skipping them.
+    verbose : int, default=1
+        Progress bars for loading, training and writing; 0 silences them.
+
+    Returns
+    -------
+    summary : AugmentSummary
+
+    Raises
+    ------
+    FileExistsError
+        If ``out_dir`` exists.
+    ValueError
+        For an output inside the input, an unknown format, or data that
+        cannot be loaded (see :func:`load_labelled_images`).
+    """
+    from .. import GANOversampler, __version__
+
+    if output_format not in FORMATS:
+        raise ValueError(f"unknown format {output_format!r}; use one of {FORMATS}.")
+    in_dir, out_dir = Path(in_dir), Path(out_dir)
+    partial = _check_paths(in_dir, out_dir)
+    data = load_labelled_images(
+        in_dir,
+        labels,
+        target_shape=target_shape,
+        window=window,
+        spacing=spacing,
+        strict=strict,
+        verbose=verbose,
+    )
+    sampler = GANOversampler(
+        sampling_strategy=sampling_strategy,
+        epochs=epochs,
+        batch_size=batch_size,
+        spatial_dims=data.images.ndim - 2,
+        device=device,
+        random_state=seed,
+        verbose=verbose,
+    )
+    if partial.exists() and not resume:
+        shutil.rmtree(partial)  # left by an interrupted run of ours
+    partial.mkdir(parents=True, exist_ok=True)
+    checkpoint = partial / CHECKPOINT_FILE
+    sampler.fit_generator(
+        data.images,
+        data.labels,
+        checkpoint=checkpoint,
+        checkpoint_every=checkpoint_every,
+        resume=resume,
+    )
+    for stale in partial.iterdir():  # samples of an interrupted run are written anew
+        if stale != checkpoint:
+            shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
+    checksum = _sha256(sampler.save(partial / MODEL_FILE))
+    config = {
+        "ganaug_version": __version__,
+        "seed": seed,
+        "format": output_format,
+        "modality": data.modality,
+        "window": data.window,
+        "spacing": data.spacing,
+        "image_shape": list(data.images.shape[1:]),
+        "classes": sampler.classes_.tolist(),
+        "params": sampler.get_params(deep=False),
+        "model_sha256": checksum,
+    }
+    (partial / CONFIG_FILE).write_text(json.dumps(config, indent=2, default=str))
+    rows = _write_samples(sampler, data, partial, output_format, seed, verbose)
+    manifest = pd.DataFrame(rows, columns=["path", "label", "SeriesInstanceUID"])
+    manifest.insert(2, "seed", seed)
+    manifest.insert(3, "model_sha256", checksum)
+    manifest.to_csv(partial / MANIFEST_FILE, index=False)
+    checkpoint.unlink()
+    os.replace(partial, out_dir)
+    return AugmentSummary(str(out_dir), len(data.labels), len(data.skipped), manifest)

@@ -1,0 +1,370 @@
+"""``load_labelled_images``: a DICOM tree, NIfTI folder or MedMNIST ``.npz`` as arrays."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .dicom_series import DicomSeriesReader, scan_dicom_folder
+from .labels import DICOM_KEYS, path_keys, read_labels
+from .preprocess import build_transform, check_window
+
+NIFTI_SUFFIXES = (".nii", ".nii.gz")
+
+
+@dataclass
+class LabelledImages:
+    """Preprocessed images with their labels and where each came from.
+
+    Parameters
+    ----------
+    images : ndarray of float32, shape (n, 1, *spatial)
+        Channel-first images, or volumes in RAS orientation. With a window
+        the values are in [0, 1]; without one they are as read (HU for CT).
+    labels : ndarray of shape (n,)
+        Class of each image.
+    records : pandas.DataFrame
+        One row per image: ``source`` (series folder or file), ``files``,
+        ``series_uid``, ``study_uid``, ``patient_id``, ``modality``,
+        ``original_shape``, ``spacing`` (mm, before ``target_shape``) and
+        ``label``.
+    skipped : list of (str, str)
+        Files or series left out, with the reason.
+    spacing : tuple of float
+        Voxel spacing of ``images`` in mm: the requested spacing, else the
+        median over the images.
+    window : (float, float), "mr" or None
+        The intensity window applied: ``images`` of 0 and 1 stand for its
+        low and high values.
+    modality : str
+        The most common DICOM Modality, ``"OT"`` for NIfTI and ``.npz``.
+    """
+
+    images: np.ndarray
+    labels: np.ndarray
+    records: pd.DataFrame
+    skipped: list = field(default_factory=list)
+    spacing: tuple = ()
+    window: tuple | str | None = None
+    modality: str = "OT"
+
+    def to_physical(self, images: np.ndarray) -> np.ndarray:
+        """Undo a ``(low, high)`` window: values in the image's units (HU for CT).
+
+        Parameters
+        ----------
+        images : ndarray
+            Images on the scale of :attr:`images`.
+
+        Returns
+        -------
+        values : ndarray of float32
+            Unchanged for ``window`` None or ``"mr"``.
+        """
+        if isinstance(self.window, tuple):
+            low, high = self.window
+            return (np.asarray(images, np.float32) * (high - low) + low).astype(np.float32)
+        return np.asarray(images, np.float32)
+
+
+@dataclass
+class _Item:
+    """One image to load: what to read, and how a labels CSV may name it."""
+
+    source: object
+    keys: dict
+    record: dict
+    dims: int
+
+
+def _refuse(path: str, reason: str) -> None:
+    raise ValueError(f"{path}: {reason} (strict: such files are not skipped).")
+
+
+def _skip_or_raise(skipped: list, path: str, reason: str, strict: bool) -> None:
+    if strict:
+        _refuse(path, reason)
+    skipped.append((path, reason))
+
+
+def _dicom_items(root: Path, strict: bool) -> tuple[list[_Item], list]:
+    series, skipped = scan_dicom_folder(root)
+    if strict and skipped:
+        _refuse(*skipped[0])
+    items = []
+    for s in series:
+        items.append(
+            _Item(
+                source=s.files,
+                keys={
+                    "path": path_keys([*s.files, s.folder], root),
+                    "SeriesInstanceUID": {s.series_uid},
+                    "StudyInstanceUID": {s.study_uid},
+                    "PatientID": {s.patient_id},
+                },
+                record={
+                    "source": s.folder if len(s.files) > 1 else s.files[0],
+                    "files": len(s.files),
+                    "series_uid": s.series_uid,
+                    "study_uid": s.study_uid,
+                    "patient_id": s.patient_id,
+                    "modality": s.modality,
+                },
+                dims=3 if len(s.files) > 1 else 2,
+            )
+        )
+    return items, skipped
+
+
+def _nifti_items(root: Path) -> tuple[list[_Item], list]:
+    import nibabel
+
+    items = []
+    for path in sorted(p for p in root.rglob("*") if p.name.endswith(NIFTI_SUFFIXES)):
+        shape = nibabel.load(path).shape
+        items.append(
+            _Item(
+                source=str(path),
+                keys={"path": path_keys([str(path)], root)},
+                record={"source": str(path), "files": 1, "modality": "OT"},
+                dims=3 if len(shape) > 2 and shape[2] > 1 else 2,
+            )
+        )
+    return items, []
+
+
+def _nifti_reader():
+    from monai.data import NibabelReader
+
+    return NibabelReader()
+
+
+def _one_kind(items: list[_Item], target_shape, skipped: list, strict: bool) -> list[_Item]:
+    """Keep the items with as many spatial axes as ``target_shape`` (or refuse a mix)."""
+    if target_shape is None:
+        if len({item.dims for item in items}) > 1:
+            raise ValueError(
+                "the folder mixes 2D images and 3D volumes; pass a 2- or 3-value "
+                "target_shape (--target-shape) to load one kind."
+            )
+        return items
+    kept = []
+    for item in items:
+        if item.dims == len(target_shape):
+            kept.append(item)
+        else:
+            reason = f"a {item.dims}D image; target_shape is {len(target_shape)}D"
+            _skip_or_raise(skipped, item.record["source"], reason, strict)
+    return kept
+
+
+def _attach_labels(items: list[_Item], labels_path, root: Path, is_dicom: bool) -> None:
+    if labels_path is None:
+        raise ValueError("a labels CSV is needed for a DICOM or NIfTI folder (--labels).")
+    key, mapping = read_labels(labels_path)
+    if key in DICOM_KEYS and not is_dicom:
+        raise ValueError(f"key column {key} needs DICOM input; use 'path' for NIfTI files.")
+    if key == "path":
+        mapping = {_path_key(k): v for k, v in mapping.items()}
+    unlabelled = []
+    for item in items:
+        found = {mapping[k] for k in item.keys[key] if k in mapping}
+        if len(found) > 1:  # e.g. a series folder and one of its files
+            raise ValueError(f"{item.record['source']} has labels {sorted(found, key=str)}.")
+        if not found:
+            unlabelled.append(item.record["source"])
+        else:
+            item.record["label"] = found.pop()
+    if unlabelled:
+        raise ValueError(
+            f"{len(unlabelled)} image(s) have no label in {labels_path} by {key}, "
+            f"e.g. {unlabelled[0]}."
+        )
+
+
+def _path_key(text: str) -> str:
+    path = Path(text)
+    if path.is_absolute():
+        return path.resolve().as_posix()
+    return path.as_posix().rstrip("/").removeprefix("./")
+
+
+def _npz_items(path: Path) -> list[_Item]:
+    with np.load(path, allow_pickle=False) as archive:
+        if not {"train_images", "train_labels"} <= set(archive.files):
+            raise ValueError(
+                f"{path} is not in the MedMNIST layout: it lacks train_images/train_labels."
+            )
+        images, labels = archive["train_images"], archive["train_labels"].reshape(-1)
+    if images.ndim not in (3, 4):
+        raise ValueError(f"{path}: train_images of shape {images.shape} are not greyscale.")
+    return [
+        _Item(
+            source=image,
+            keys={},
+            record={"source": f"{path}[{i}]", "files": 1, "modality": "OT", "label": label},
+            dims=images.ndim - 1,
+        )
+        for i, (image, label) in enumerate(zip(images, labels.tolist(), strict=True))
+    ]
+
+
+def _dataset(items: list[_Item], transform, cache_dir):
+    from monai.data import Dataset, PersistentDataset
+    from monai.data.utils import pickle_hashing
+
+    data = [{"image": item.source} for item in items]
+    if cache_dir is None or isinstance(items[0].source, np.ndarray):
+        return Dataset(data, transform)
+    return PersistentDataset(data, transform, cache_dir=cache_dir, hash_transform=pickle_hashing)
+
+
+def _root_cause(exc: BaseException) -> str:
+    """The innermost error's message (MONAI wraps transform errors)."""
+    while exc.__cause__ is not None:
+        exc = exc.__cause__
+    return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+
+
+def _collect(items, dataset, strict: bool, verbose: int):
+    """Transform the items one at a time into one preallocated array."""
+    from tqdm.auto import tqdm
+
+    out, kept, skipped = None, [], []
+    for i in tqdm(range(len(items)), desc="loading", unit="image", disable=not verbose):
+        record = items[i].record
+        try:
+            item = dataset[i]
+        except Exception as exc:  # unreadable pixel data, codecs, bad geometry
+            _skip_or_raise(skipped, record["source"], f"unreadable ({_root_cause(exc)})", strict)
+            continue
+        image = np.asarray(item["image"])
+        if out is None:
+            out = np.empty((len(items), *image.shape), dtype=np.float32)
+        elif image.shape != out.shape[1:]:
+            raise ValueError(
+                f"{record['source']} has shape {image.shape[1:]}, others "
+                f"{out.shape[2:]}; pass target_shape (--target-shape) to crop or pad."
+            )
+        out[len(kept)] = image
+        record["original_shape"] = tuple(int(s) for s in item["original_shape"])
+        record["spacing"] = tuple(round(float(s), 4) for s in item["spacing"])
+        kept.append(record)
+    if not kept:
+        path, reason = skipped[0]
+        raise ValueError(f"no image could be read; the first, {path}, is {reason}.")
+    return out[: len(kept)], kept, skipped
+
+
+def load_labelled_images(
+    source: str | os.PathLike,
+    labels: str | os.PathLike | None = None,
+    *,
+    target_shape: Sequence[int] | None = None,
+    window: str | Sequence[float] | None = None,
+    spacing: Sequence[float] | None = None,
+    strict: bool = False,
+    cache_dir: str | os.PathLike | None = None,
+    verbose: int = 1,
+) -> LabelledImages:
+    """Load a labelled imaging data set, preprocessed with MONAI, one image at a time.
+
+    ``source`` may be a folder of DICOM files (searched recursively and
+    grouped into series by SeriesInstanceUID: a single-slice series is a 2D
+    image, a multi-slice series a volume with its slices ordered along the
+    slice normal, rescale slope and intercept applied), a folder of NIfTI
+    files (``.nii``, ``.nii.gz``; 4D files keep their first volume), or a
+    MedMNIST ``.npz`` (its ``train_images`` and ``train_labels``).
+
+    Each image is read, oriented to RAS, resampled to ``spacing``, windowed
+    and cropped or padded to ``target_shape``, then copied into one
+    preallocated array, so a large folder is held in memory once.
+
+    Parameters
+    ----------
+    source : str or os.PathLike
+        The DICOM folder, NIfTI folder or ``.npz`` file.
+    labels : str or os.PathLike, optional
+        Labels CSV for a folder: a ``label`` column and one key column among
+        ``path``, ``SeriesInstanceUID``, ``StudyInstanceUID`` and
+        ``PatientID`` (see :func:`ganaug.io.labels.read_labels`). Not used
+        for ``.npz`` files, which carry their labels.
+    target_shape : sequence of int, optional
+        Spatial shape to crop or pad to (centred, border replicated); needed
+        when the images differ in shape.
+    window : str, pair of float or None, default=None
+        ``"soft-tissue"``, ``"lung"``, ``"bone"``, ``"brain"`` (CT presets
+        in HU), ``"mr"`` (1st-99th percentile of each image) or
+        ``(low, high)``: maps that range to [0, 1], clipping outside it.
+        None keeps the values as read.
+    spacing : sequence of float, optional
+        Voxel spacing in mm to resample to; None keeps each image's own.
+    strict : bool, default=False
+        Raise on the first unreadable or non-image file instead of skipping
+        it and listing it in ``skipped``.
+    cache_dir : str or os.PathLike, optional
+        Folder for MONAI's ``PersistentDataset`` cache of preprocessed
+        images (keyed by file paths and settings), so later loads of the
+        same folder skip decoding.
+    verbose : int, default=1
+        Progress bar while loading; 0 silences it.
+
+    Returns
+    -------
+    data : LabelledImages
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``source`` or ``labels`` does not exist.
+    ValueError
+        If the folder holds no image, the labels do not cover every image,
+        only one class is present, or the images differ in shape without
+        ``target_shape``.
+    """
+    root = Path(source)
+    if not root.exists():
+        raise FileNotFoundError(f"{root} does not exist.")
+    window = check_window(window)
+    if root.is_file() and root.suffix == ".npz":
+        if labels is not None:
+            raise ValueError(f"{root} carries its own labels; do not pass a labels CSV.")
+        items, skipped, reader = _npz_items(root), [], None
+    elif root.is_dir():
+        has_nifti = any(p.name.endswith(NIFTI_SUFFIXES) for p in root.rglob("*"))
+        items, skipped = _nifti_items(root) if has_nifti else _dicom_items(root, strict)
+        reader = _nifti_reader() if has_nifti else DicomSeriesReader()
+    else:
+        raise ValueError(f"{root} is neither a folder nor a MedMNIST .npz file.")
+    items = _one_kind(items, target_shape, skipped, strict)
+    if not items:
+        raise ValueError(f"{root} holds no DICOM or NIfTI image to load.")
+    if reader is not None:
+        _attach_labels(items, labels, root, is_dicom=not has_nifti)
+    counts = Counter(item.record["label"] for item in items)
+    if len(counts) < 2:
+        raise ValueError(f"all images have the label {next(iter(counts))!r}; need two classes.")
+    transform = build_transform(
+        reader, items[0].dims, target_shape=target_shape, window=window, spacing=spacing
+    )
+    images, kept, failed = _collect(items, _dataset(items, transform, cache_dir), strict, verbose)
+    records = pd.DataFrame(kept)
+    if records["label"].nunique() < 2:
+        raise ValueError("the images left after skipping unreadable ones are of one class.")
+    modality = records["modality"].mode().iloc[0] or "OT"
+    median = tuple(float(v) for v in np.median(np.array(list(records["spacing"])), axis=0))
+    return LabelledImages(
+        images=images,
+        labels=np.asarray(records["label"].tolist()),
+        records=records,
+        skipped=skipped + failed,
+        spacing=tuple(float(v) for v in spacing) if spacing is not None else median,
+        window=window,
+        modality=modality,
+    )
