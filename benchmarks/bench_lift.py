@@ -93,9 +93,8 @@ def lift_rows(report) -> str:
             f"{summary.loc[method, 'auroc_std']:.3f} | {a.mean_lift:+.3f} [{a.ci_low:+.3f}, "
             f"{a.ci_high:+.3f}] | {summary.loc[method, 'balanced_accuracy_mean']:.3f} ± "
             f"{summary.loc[method, 'balanced_accuracy_std']:.3f} | {b.mean_lift:+.3f} "
-            f"[{b.ci_low:+.3f}, {b.ci_high:+.3f}] | "
-            f"{a.wins:.0f}/{a.ties:.0f}/{a.losses:.0f} | {share} "
-            f"| {seconds[method]:.1f} |"
+            f"[{b.ci_low:+.3f}, {b.ci_high:+.3f}] | {a.wins:.0f}/{a.ties:.0f}/{a.losses:.0f} "
+            f"| {share} | {seconds[method]:.1f} |"
         )
     return "\n".join(lines)
 
