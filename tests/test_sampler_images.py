@@ -11,7 +11,9 @@ from sklearn.preprocessing import StandardScaler
 from ganaug import GANOversampler
 from ganaug.datasets import load_breastmnist
 
-QUICK = {"epochs": 1, "random_state": 0, "verbose": 0}
+# Synthetic samples only, none rejected: these tests are about what the generator makes.
+PURE = {"synthetic_share": 1.0, "reject_outliers": False}
+QUICK = {"epochs": 1, "random_state": 0, "verbose": 0, **PURE}
 
 
 def test_breastmnist_images_come_back_as_uint8_images(breastmnist_small):
@@ -88,7 +90,7 @@ def test_breastmnist_gan_learns_malignant_images(breastmnist_small):
     the benign rate.
     """
     X, y = breastmnist_small
-    sampler = GANOversampler(epochs=60, batch_size=32, random_state=0, verbose=0)
+    sampler = GANOversampler(epochs=60, batch_size=32, random_state=0, verbose=0, **PURE)
     X_res, _ = sampler.fit_resample(X, y)
     synthetic = X_res[len(X) :].reshape(160, -1) / 255.0
 
@@ -113,7 +115,7 @@ def test_adrenal_gan_moves_volume_statistics_towards_the_minority(adrenal_small)
     """Foreground fraction and intensity profile of synthetic hyperplasia volumes are
     closer to the real ones than uniform noise is."""
     X, y = adrenal_small
-    sampler = GANOversampler(epochs=25, batch_size=32, random_state=0, verbose=0)
+    sampler = GANOversampler(epochs=25, batch_size=32, random_state=0, verbose=0, **PURE)
     X_res, _ = sampler.fit_resample(X, y)
     synthetic = X_res[len(X) :].astype(float) / 255.0
     real = X[y == 1].astype(float) / 255.0

@@ -135,7 +135,9 @@ def test_tabular_gan_learns_the_minority_class(breast_cancer):
     X, y = breast_cancer
     rng = np.random.RandomState(0)
     keep = np.r_[rng.choice(np.flatnonzero(y == 0), 60, replace=False), np.flatnonzero(y == 1)]
-    sampler = GANOversampler(epochs=80, random_state=0, verbose=0)
+    sampler = GANOversampler(
+        epochs=80, synthetic_share=1.0, reject_outliers=False, random_state=0, verbose=0
+    )
     X_res, y_res = sampler.fit_resample(X[keep], y[keep])
     synthetic = X_res[len(keep) :]
     assert (y_res[len(keep) :] == 0).all()

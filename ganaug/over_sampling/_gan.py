@@ -44,6 +44,7 @@ from ..utils._validation import (
     check_tabular,
 )
 from ._persistence import from_checkpoint, plain_params, to_checkpoint
+from ._selection import inside_real_manifold
 
 # Generator updates that epochs="auto" aims for, per data kind: enough for the
 # defaults to learn on small medical sets within the CPU budgets in BENCHMARKS.md.
@@ -135,6 +136,21 @@ class GANOversampler(BaseOverSampler):
     discriminator_steps : int, default=1
         Discriminator updates per generator update.
 
+    synthetic_share : float, default=0.5
+        Share of the new samples of each class drawn from the generator; the
+        rest duplicate randomly chosen real samples of the class, as
+        ``RandomOverSampler`` does. 1.0 returns synthetic samples only. Mixing
+        keeps the real minority samples' weight in the classifier's loss, which
+        generated samples alone dilute; BENCHMARKS.md has the measurements.
+
+    reject_outliers : bool, default=True
+        Drop synthetic samples that lie outside the real class's k-NN manifold
+        (farther from every real sample of the class than that sample is from
+        its 3rd nearest real neighbour, in the generator's encoded space). Twice
+        the samples needed are drawn; when too few lie inside, real duplicates
+        make up the rest, so a generator that has not learned degrades to
+        random over-sampling instead of adding implausible samples.
+
     train_on : {{"all", "target"}}, default="all"
         ``"all"`` trains on every class, so majority samples teach what the
         classes share and the condition moves samples to the minority;
@@ -175,6 +191,16 @@ class GANOversampler(BaseOverSampler):
 
     classes_ : ndarray
         Class labels seen during fit.
+
+    source_indices_ : ndarray of int
+        After :meth:`fit_resample`: for every returned sample, the index of the
+        input row it is (the originals and the duplicates), or -1 for a
+        synthetic sample.
+
+    acceptance_rate_ : dict
+        After :meth:`fit_resample` with ``reject_outliers=True``: per
+        over-sampled class, the share of generated candidates that lay inside
+        the real class's manifold.
 
     n_features_in_ : int
         Number of values per sample (pixels for images).
@@ -241,6 +267,8 @@ class GANOversampler(BaseOverSampler):
         "generator_lr": [Interval(Real, 0, None, closed="neither")],
         "discriminator_lr": [Interval(Real, 0, None, closed="neither")],
         "discriminator_steps": [Interval(Integral, 1, None, closed="left")],
+        "synthetic_share": [Interval(Real, 0, 1, closed="both")],
+        "reject_outliers": ["boolean"],
         "train_on": [StrOptions({"all", "target"})],
         "categorical_features": [StrOptions({"auto"}), "array-like"],
         "image_shape": [tuple, list, None],
@@ -269,6 +297,8 @@ class GANOversampler(BaseOverSampler):
         generator_lr=1e-4,
         discriminator_lr=4e-4,
         discriminator_steps=1,
+        synthetic_share=0.5,
+        reject_outliers=True,
         train_on="all",
         categorical_features="auto",
         image_shape=None,
@@ -293,6 +323,8 @@ class GANOversampler(BaseOverSampler):
         self.generator_lr = generator_lr
         self.discriminator_lr = discriminator_lr
         self.discriminator_steps = discriminator_steps
+        self.synthetic_share = synthetic_share
+        self.reject_outliers = reject_outliers
         self.train_on = train_on
         self.categorical_features = categorical_features
         self.image_shape = image_shape
@@ -466,14 +498,42 @@ class GANOversampler(BaseOverSampler):
     def _fit_resample(self, X, y):
         rng = check_random_state(self.random_state)
         self._fit_generator(X, y, rng, _Run())
-        X_new, y_new = [X], [y]
+        X_new, y_new, sources = [X], [y], [np.arange(len(y))]
+        self.acceptance_rate_ = {}
         for cls, n_samples in self.sampling_strategy_.items():
             if n_samples == 0:
                 continue
-            samples = self._generate_array(n_samples, cls, rng)
-            X_new.append(samples.reshape(n_samples, *X.shape[1:]))
+            samples, rows = self._new_samples(X, y, cls, n_samples, rng)
+            X_new.append(samples)
             y_new.append(np.full(n_samples, cls, dtype=y.dtype))
+            sources.append(rows)
+        self.source_indices_ = np.concatenate(sources)
         return np.concatenate(X_new), np.concatenate(y_new)
+
+    def _new_samples(self, X: np.ndarray, y: np.ndarray, cls: Any, n_samples: int, rng):
+        """``n_samples`` new samples of ``cls``: synthetic ones, then real duplicates.
+
+        Returns the samples and, per sample, the row of ``X`` it duplicates (-1
+        for a synthetic one).
+        """
+        members = np.flatnonzero(y == cls)
+        n_synthetic = round(self.synthetic_share * n_samples)
+        codes = self._generate_codes(
+            2 * n_synthetic if self.reject_outliers else n_synthetic, cls, rng
+        )
+        if self.reject_outliers and len(codes):
+            real = self._encode(X[members]).numpy()
+            inside = inside_real_manifold(
+                codes.reshape(len(codes), -1), real.reshape(len(real), -1)
+            )
+            self.acceptance_rate_[cls] = float(inside.mean())
+            codes = codes[inside]
+        codes = codes[:n_synthetic]
+        duplicates = rng.choice(members, n_samples - len(codes))
+        parts = [X[duplicates]]
+        if len(codes):
+            parts.insert(0, self._decode(codes).reshape(len(codes), *X.shape[1:]))
+        return np.concatenate(parts), np.concatenate([np.full(len(codes), -1), duplicates])
 
     def fit_generator(
         self,
@@ -544,7 +604,8 @@ class GANOversampler(BaseOverSampler):
 
     # -- generation -----------------------------------------------------------
     @torch.inference_mode()
-    def _generate_array(self, n_samples: int, cls: Any, rng: np.random.RandomState):
+    def _generate_codes(self, n_samples: int, cls: Any, rng: np.random.RandomState):
+        """``n_samples`` generator outputs for ``cls``, in the encoded space."""
         code = int(np.searchsorted(self.classes_, cls))
         device = self.device_
         generator = self.generator_.to(device).eval()
@@ -556,9 +617,12 @@ class GANOversampler(BaseOverSampler):
                 z = torch.randn(n, generator.latent_dim, device=device)
                 labels = torch.full((n,), code, dtype=torch.long, device=device)
                 parts.append(generator(z, labels).float().cpu().numpy())
-        Z = np.concatenate(parts)
+        return np.concatenate(parts) if parts else np.zeros((0, generator.latent_dim))
+
+    def _decode(self, Z: np.ndarray) -> np.ndarray:
+        """Encoded samples back to the input's form."""
         if isinstance(self.encoder_, ImageEncoder):
-            Z = Z.reshape(n_samples, self.encoder_.channels, *self.encoder_.spatial_shape)
+            Z = Z.reshape(len(Z), self.encoder_.channels, *self.encoder_.spatial_shape)
         return self.encoder_.inverse_transform(Z)
 
     def generate(self, n_samples: int, y: Any, random_state: Any = None):
@@ -590,7 +654,9 @@ class GANOversampler(BaseOverSampler):
         if n_samples == 0:
             X_new = np.empty((0, *self.sample_shape_))
         else:
-            X_new = self._generate_array(n_samples, y, check_random_state(random_state))
+            X_new = self._decode(
+                self._generate_codes(n_samples, y, check_random_state(random_state))
+            )
         if self.image_shape is not None:
             X_new = X_new.reshape(n_samples, -1)
         if hasattr(self, "feature_dtypes_"):

@@ -1,0 +1,102 @@
+"""Which new samples fit_resample returns: synthetic ones inside the real class's
+manifold, mixed with real duplicates by ``synthetic_share``."""
+
+import numpy as np
+import pytest
+
+from ganaug import GANOversampler
+from ganaug.evaluation._protocol import _appended_rows
+from ganaug.over_sampling._selection import inside_real_manifold
+
+
+def test_manifold_keeps_real_like_candidates_and_rejects_planted_outliers():
+    rng = np.random.RandomState(0)
+    real = rng.normal(size=(60, 8))
+    like_real = rng.normal(size=(300, 8))
+    outliers = rng.normal(size=(40, 8)) + 5.0
+    inside = inside_real_manifold(np.vstack([like_real, outliers]), real)
+    assert not inside[300:].any()
+    assert inside[:300].mean() > 0.8
+
+
+def test_manifold_needs_two_real_samples_to_reject_anything():
+    candidates = np.array([[0.0], [100.0]])
+    assert inside_real_manifold(candidates, np.array([[0.0]])).all()
+    assert inside_real_manifold(candidates, np.array([[0.0], [1.0]])).tolist() == [True, False]
+
+
+@pytest.mark.parametrize("share", [0.0, 0.3, 1.0])
+def test_synthetic_share_sets_how_many_new_rows_are_synthetic(breast_cancer, share):
+    X, y = breast_cancer
+    sampler = GANOversampler(
+        epochs=1, synthetic_share=share, reject_outliers=False, random_state=0, verbose=0
+    )
+    X_res, y_res = sampler.fit_resample(X, y)
+    n, new = len(X), len(X_res) - len(X)
+    sources = sampler.source_indices_
+    assert len(sources) == len(X_res)
+    np.testing.assert_array_equal(sources[:n], np.arange(n))
+    assert np.sum(sources < 0) == round(share * new)
+    duplicates = np.flatnonzero(sources >= 0)
+    np.testing.assert_array_equal(X_res[duplicates], X[sources[duplicates]])
+    assert (y[sources[n:][sources[n:] >= 0]] == 0).all()  # duplicates of the minority only
+    assert (y_res[n:] == 0).all()
+
+
+def _planted_generator(X, y, far_share):
+    """A stand-in for ``_generate_codes`` that returns encoded real minority rows,
+    every ``1 / far_share``-th of them moved far away (an implausible sample)."""
+
+    def generate_codes(self, n_samples, cls, rng):
+        real = self._encode(X[y == cls]).numpy()
+        codes = real[np.arange(n_samples) % len(real)].copy()
+        far = np.arange(n_samples) % round(1 / far_share) == 0 if far_share else []
+        codes[far] += 50.0
+        return codes
+
+    return generate_codes
+
+
+def test_filter_drops_planted_outliers_and_keeps_plausible_samples(breast_cancer, monkeypatch):
+    X, y = breast_cancer
+    monkeypatch.setattr(GANOversampler, "_generate_codes", _planted_generator(X, y, 0.5))
+    sampler = GANOversampler(epochs=1, synthetic_share=1.0, random_state=0, verbose=0)
+    X_res, _ = sampler.fit_resample(X, y)
+    assert sampler.acceptance_rate_ == {0: 0.5}
+    synthetic = X_res[sampler.source_indices_ < 0]
+    assert len(synthetic) == len(X_res) - len(X)  # twice the candidates: enough inside
+    # every synthetic row decodes from a real malignant row, none from a moved one
+    nearest = np.min(np.linalg.norm(synthetic[:, None] - X[y == 0][None], axis=2), axis=1)
+    assert nearest.max() < 1e-3 * np.linalg.norm(X, axis=1).mean()
+
+
+def test_a_generator_that_makes_only_outliers_degrades_to_random_oversampling(
+    breast_cancer, monkeypatch
+):
+    X, y = breast_cancer
+    monkeypatch.setattr(GANOversampler, "_generate_codes", _planted_generator(X, y, 1.0))
+    sampler = GANOversampler(epochs=1, random_state=0, verbose=0)
+    X_res, y_res = sampler.fit_resample(X, y)
+    assert sampler.acceptance_rate_ == {0: 0.0}
+    assert (sampler.source_indices_ >= 0).all()
+    np.testing.assert_array_equal(X_res, X[sampler.source_indices_])
+    assert np.sum(y_res == 0) == np.sum(y_res == 1)
+
+
+def test_same_random_state_same_mix(breast_cancer):
+    X, y = breast_cancer
+    a, b = (GANOversampler(epochs=1, random_state=3, verbose=0) for _ in range(2))
+    np.testing.assert_array_equal(a.fit_resample(X, y)[0], b.fit_resample(X, y)[0])
+    np.testing.assert_array_equal(a.source_indices_, b.source_indices_)
+
+
+def test_evaluation_judges_only_the_synthetic_rows_of_a_mixing_sampler():
+    class Mixing:
+        source_indices_ = np.array([0, 1, 2, -1, 0, -1])
+
+    X_fit = np.array([[0.0], [1.0], [2.0]])
+    X_res = np.array([[0.0], [1.0], [2.0], [9.0], [0.0], [8.0]])
+    y_res = np.array([1, 1, 0, 0, 0, 0])
+    X_new, y_new = _appended_rows(Mixing(), X_fit, X_res, y_res)
+    np.testing.assert_array_equal(X_new, [[9.0], [8.0]])
+    np.testing.assert_array_equal(y_new, [0, 0])
