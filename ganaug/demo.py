@@ -30,6 +30,7 @@ class DemoSummary:
     counts_before: dict
     counts_after: dict
     fit_seconds: float
+    n_synthetic: int
     synthetic_labelled_malignant: float
     real_val_labelled_malignant: float
     noise_labelled_malignant: float
@@ -40,7 +41,8 @@ class DemoSummary:
         return "\n".join(
             [
                 f"BreastMNIST train, malignant sub-sampled: {self.counts_before}",
-                f"after GANOversampler ({self.fit_seconds:.1f} s): {self.counts_after}",
+                f"after GANOversampler ({self.fit_seconds:.1f} s): {self.counts_after}, "
+                f"of which {self.n_synthetic} synthetic (the rest real duplicates)",
                 "share labelled malignant by a classifier trained on all real images:",
                 f"  synthetic malignant images      {self.synthetic_labelled_malignant:.2f}",
                 f"  real malignant images (val)     {self.real_val_labelled_malignant:.2f}",
@@ -134,14 +136,15 @@ def run_demo(
         predicted = judge.predict(images.reshape(len(images), -1) / 255.0)
         return float(np.mean(predicted == MALIGNANT))
 
-    synthetic = X_res[len(X) :][y_res[len(X) :] == MALIGNANT]
+    synthetic = X_res[(sampler.source_indices_ < 0) & (y_res == MALIGNANT)]
     noise = rng.randint(0, 256, size=synthetic.shape).astype(np.uint8)
     summary = DemoSummary(
         out_dir=str(out_dir),
         counts_before=dict(sorted(Counter(y.tolist()).items())),
         counts_after=dict(sorted(Counter(y_res.tolist()).items())),
         fit_seconds=fit_seconds,
-        synthetic_labelled_malignant=share_malignant(synthetic),
+        n_synthetic=len(synthetic),
+        synthetic_labelled_malignant=share_malignant(synthetic) if len(synthetic) else np.nan,
         real_val_labelled_malignant=share_malignant(val.images[val.target == MALIGNANT]),
         noise_labelled_malignant=share_malignant(noise),
         files=["resampled.npz", "sampler.pt", "summary.json"],

@@ -43,8 +43,13 @@ MALIGNANT_KEPT = 40  # malignant BreastMNIST images kept: about 1:10""",
     (
         "md",
         """## A table
-`fit_resample` returns the original rows plus the synthetic ones; the
-classes are balanced by default (`sampling_strategy="auto"`, as for SMOTE).""",
+`fit_resample` returns the original rows plus new minority rows; the classes
+are balanced by default (`sampling_strategy="auto"`, as for SMOTE). By default
+half of the new rows are synthetic and half duplicate real minority rows
+(`synthetic_share=0.5`), and synthetic rows that lie outside the real class's
+manifold are replaced by duplicates (`reject_outliers=True`):
+`sampler.source_indices_` is -1 for a synthetic row and the copied row's index
+otherwise.""",
     ),
     (
         "code",
@@ -57,7 +62,8 @@ from ganaug import GANOversampler
 X, y = load_breast_cancer(return_X_y=True)
 sampler = GANOversampler(epochs=EPOCHS, random_state=0, verbose=0)
 X_res, y_res = sampler.fit_resample(X, y)
-print(Counter(y.tolist()), "->", Counter(y_res.tolist()))""",
+print(Counter(y.tolist()), "->", Counter(y_res.tolist()))
+print("synthetic rows:", (sampler.source_indices_ < 0).sum())""",
     ),
     (
         "md",

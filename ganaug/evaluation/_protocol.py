@@ -217,14 +217,25 @@ def _configure_sampler(sampler, data: _Dataset, seed: int, device: str, verbose:
     return sampler.set_params(**{k: v for k, v in settings.items() if k in params})
 
 
-def _appended_rows(X_fit, X_res, y_res):
-    """The rows a sampler added, when it kept the input rows in front (imblearn's way)."""
+def _appended_rows(sampler, X_fit, X_res, y_res):
+    """The new rows a sampler made, when it kept the input rows in front (imblearn's way).
+
+    A sampler that says which rows duplicate input rows (GANOversampler's
+    ``source_indices_``, -1 for a synthetic row) has only its synthetic rows
+    returned, so fidelity and memorization judge what its generator made.
+    """
     n = len(X_fit)
     if len(X_res) <= n:
         return None
     head = X_res.iloc[:n] if hasattr(X_res, "iloc") else X_res[:n]
     same = head.equals(X_fit) if hasattr(head, "equals") else np.array_equal(head, X_fit)
-    return (_take(X_res, np.arange(n, len(X_res))), y_res[n:]) if same else None
+    if not same:
+        return None
+    rows = np.arange(n, len(X_res))
+    sources = getattr(sampler, "source_indices_", None)
+    if sources is not None and len(sources) == len(X_res):
+        rows = rows[sources[n:] < 0]
+    return _take(X_res, rows), y_res[rows]
 
 
 @dataclass
@@ -292,7 +303,7 @@ class _Protocol:
                 resampled[key] = (X_res, np.asarray(y_res), time.perf_counter() - started)
                 if first and hasattr(sampler, "history_"):
                     self.out.histories[method.sampler] = sampler.history_.to_dataframe()
-                added = _appended_rows(X_fit, X_res, np.asarray(y_res))
+                added = _appended_rows(sampler, X_fit, X_res, np.asarray(y_res))
                 if added is not None and not method.oracle:
                     self._check_samples(
                         seed, first, method.sampler, added, X_train, y_train, X_pool, y_pool
