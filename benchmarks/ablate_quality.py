@@ -1,15 +1,17 @@
 """Ablation of GANOversampler's sample selection on the lift protocol (issue 7).
 
     OMP_NUM_THREADS=1 .venv/bin/python benchmarks/ablate_quality.py --data breastmnist --ratio 10
-    OMP_NUM_THREADS=1 .venv/bin/python benchmarks/ablate_quality.py --data breastmnist --ratio 25
     OMP_NUM_THREADS=1 .venv/bin/python benchmarks/ablate_quality.py --data adrenalmnist3d \
-        --ratio 10 --seeds 3 --classifiers cnn
+        --ratio 10 --classifiers auto --variants gan-pure gan-mix-filter gan-mix25-filter
 
-Every variant below trains the same generator (same data, seed and training
-settings) and differs only in which new samples ``fit_resample`` returns, so one
-generator fit per seed serves them all (``SharedFitGAN``). Each variant is then
-scored on the same paired seeds as the simple baselines, for the CNN and the
-logistic-regression pipeline, and compared with ROS by a paired t-test.
+BENCHMARKS.md lists every command behind its tables. The variants (``VARIANTS``)
+differ in which new samples ``fit_resample`` returns (``synthetic_share``,
+``reject_outliers``) or, for the ``noaux`` ones, in training
+(``class_loss_weight=0``). Variants with the same training settings train the
+same generator, so one fit per seed serves them all (``SharedFitGAN``). Each is
+scored on the same paired seeds as the simple baselines, for the CNN
+(``auto``) and the logistic-regression pipeline, and compared with ROS by a
+paired t-test.
 """
 
 from __future__ import annotations
@@ -115,7 +117,9 @@ def main() -> None:
     parser.add_argument("--data", default="breastmnist")
     parser.add_argument("--ratio", type=float, default=10.0)
     parser.add_argument("--seeds", type=int, default=3)
-    parser.add_argument("--classifiers", nargs="+", default=["cnn", "logistic"])
+    parser.add_argument(
+        "--classifiers", nargs="+", default=["auto", "logistic"], choices=["auto", "logistic"]
+    )
     parser.add_argument("--variants", nargs="+", default=list(VARIANTS), choices=VARIANTS)
     args = parser.parse_args()
     splits = load_splits(args.data)
