@@ -23,17 +23,13 @@ from collections import defaultdict
 
 import numpy as np
 import pandas as pd
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
+from bench_lift import LOGISTIC, LOGISTIC_GRID  # the same pipeline as the lift benchmark
 
 from ganaug import GANOversampler
 from ganaug.datasets import load_splits
 from ganaug.evaluation import evaluate_lift
 from ganaug.utils._random import draw_seed
 
-LOGISTIC = make_pipeline(StandardScaler(), LogisticRegression(max_iter=5000))
-LOGISTIC_GRID = {"logisticregression__C": [0.001, 0.01, 0.1]}
 SELECTION = ("synthetic_share", "reject_outliers")
 VARIANTS = {  # name: GANOversampler parameters
     "gan-pure": {"synthetic_share": 1.0, "reject_outliers": False},
