@@ -525,22 +525,21 @@ class GANOversampler(BaseOverSampler):
         """
         members = np.flatnonzero(y == cls)
         n_synthetic = round(self.synthetic_share * n_samples)
-        codes = self._generate_codes(
-            2 * n_synthetic if self.reject_outliers else n_synthetic, cls, rng
-        )
-        if self.reject_outliers and len(codes):
-            real = self._encode(X[members]).numpy()
-            inside = inside_real_manifold(
-                codes.reshape(len(codes), -1), real.reshape(len(real), -1)
-            )
-            self.acceptance_rate_[cls] = float(inside.mean())
-            codes = codes[inside]
-        codes = codes[:n_synthetic]
-        duplicates = rng.choice(members, n_samples - len(codes))
-        parts = [X[duplicates]]
-        if len(codes):
-            parts.insert(0, self._decode(codes).reshape(len(codes), *X.shape[1:]))
-        return np.concatenate(parts), np.concatenate([np.full(len(codes), -1), duplicates])
+        synthetic = X[:0]
+        if n_synthetic:
+            n_draw = 2 * n_synthetic if self.reject_outliers else n_synthetic
+            codes = self._generate_codes(n_draw, cls, rng)
+            if self.reject_outliers:
+                real = self._encode(X[members]).numpy().reshape(len(members), -1)
+                inside = inside_real_manifold(codes.reshape(n_draw, -1), real)
+                self.acceptance_rate_[cls] = float(inside.mean())
+                codes = codes[inside]
+            codes = codes[:n_synthetic]
+            if len(codes):
+                synthetic = self._decode(codes).reshape(len(codes), *X.shape[1:])
+        duplicates = rng.choice(members, n_samples - len(synthetic))
+        rows = np.concatenate([np.full(len(synthetic), -1), duplicates])
+        return np.concatenate([synthetic, X[duplicates]]), rows
 
     def fit_generator(
         self,
@@ -624,7 +623,7 @@ class GANOversampler(BaseOverSampler):
                 z = torch.randn(n, generator.latent_dim, device=device)
                 labels = torch.full((n,), code, dtype=torch.long, device=device)
                 parts.append(generator(z, labels).float().cpu().numpy())
-        return np.concatenate(parts) if parts else np.zeros((0, generator.latent_dim))
+        return np.concatenate(parts)
 
     def _decode(self, Z: np.ndarray) -> np.ndarray:
         """Encoded samples back to the input's form."""
