@@ -83,13 +83,6 @@ def test_a_generator_that_makes_only_outliers_degrades_to_random_oversampling(
     assert np.sum(y_res == 0) == np.sum(y_res == 1)
 
 
-def test_same_random_state_same_mix(breast_cancer):
-    X, y = breast_cancer
-    a, b = (GANOversampler(epochs=1, random_state=3, verbose=0) for _ in range(2))
-    np.testing.assert_array_equal(a.fit_resample(X, y)[0], b.fit_resample(X, y)[0])
-    np.testing.assert_array_equal(a.source_indices_, b.source_indices_)
-
-
 def test_evaluation_judges_only_the_synthetic_rows_of_a_mixing_sampler():
     class Mixing:
         source_indices_ = np.array([0, 1, 2, -1, 0, -1])

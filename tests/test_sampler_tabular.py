@@ -52,10 +52,12 @@ def test_multiclass_with_two_minorities_gets_exact_counts():
 def test_same_random_state_gives_identical_samples_and_leaves_global_rng_alone(breast_cancer):
     X, y = breast_cancer
     torch_state, numpy_state = torch.get_rng_state(), np.random.get_state()[1].copy()
-    a, _ = GANOversampler(**FAST).fit_resample(X, y)
-    b, _ = GANOversampler(**FAST).fit_resample(X, y)
+    first, second = GANOversampler(**FAST), GANOversampler(**FAST)
+    a, _ = first.fit_resample(X, y)
+    b, _ = second.fit_resample(X, y)
     c, _ = GANOversampler(**{**FAST, "random_state": 1}).fit_resample(X, y)
     np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(first.source_indices_, second.source_indices_)  # same mix
     assert not np.array_equal(a, c)
     assert torch.equal(torch.get_rng_state(), torch_state)
     np.testing.assert_array_equal(np.random.get_state()[1], numpy_state)

@@ -17,6 +17,8 @@ from scipy.stats import wasserstein_distance
 from sklearn.metrics import pairwise_distances
 from sklearn.metrics.pairwise import polynomial_kernel
 
+from ..over_sampling._selection import kth_neighbour_radius
+
 
 def _check_pair(real: np.ndarray, fake: np.ndarray, minimum: int = 2) -> None:
     if real.ndim != 2 or fake.ndim != 2 or real.shape[1] != fake.shape[1]:
@@ -73,11 +75,6 @@ def kernel_distance(real: np.ndarray, fake: np.ndarray) -> float:
     return float(within_real + within_fake - 2 * k_rf.mean())
 
 
-def _kth_neighbour_radius(X: np.ndarray, k: int) -> np.ndarray:
-    distances = pairwise_distances(X)
-    return np.sort(distances, axis=1)[:, k]  # column 0 is the point itself
-
-
 def precision_recall_coverage(real: np.ndarray, fake: np.ndarray, k: int = 5) -> dict[str, float]:
     """k-NN precision, recall, density and coverage of ``fake`` against ``real``.
 
@@ -99,7 +96,7 @@ def precision_recall_coverage(real: np.ndarray, fake: np.ndarray, k: int = 5) ->
     """
     _check_pair(real, fake)
     k = min(k, len(real) - 1, len(fake) - 1)
-    real_radius, fake_radius = _kth_neighbour_radius(real, k), _kth_neighbour_radius(fake, k)
+    real_radius, fake_radius = kth_neighbour_radius(real, k), kth_neighbour_radius(fake, k)
     cross = pairwise_distances(real, fake)  # (n_real, n_fake)
     inside_real = cross <= real_radius[:, None]
     return {

@@ -10,6 +10,24 @@ from sklearn.neighbors import NearestNeighbors
 MANIFOLD_NEIGHBOURS = 3
 
 
+def kth_neighbour_radius(X: np.ndarray, k: int) -> np.ndarray:
+    """Distance from each row of ``X`` to its ``k``-th nearest other row.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+        Samples; ``k`` must be below ``n_samples``.
+    k : int
+        Which neighbour; the sample itself is not counted.
+
+    Returns
+    -------
+    radius : ndarray of shape (n_samples,)
+    """
+    distances, _ = NearestNeighbors(n_neighbors=k + 1).fit(X).kneighbors(X)
+    return distances[:, k]  # column 0 is the sample itself
+
+
 def inside_real_manifold(
     candidates: np.ndarray, real: np.ndarray, k: int = MANIFOLD_NEIGHBOURS
 ) -> np.ndarray:
@@ -39,8 +57,7 @@ def inside_real_manifold(
     k = min(k, len(real) - 1)
     if k < 1:
         return np.ones(len(candidates), dtype=bool)
-    distances, _ = NearestNeighbors(n_neighbors=k + 1).fit(real).kneighbors(real)
-    radii = distances[:, k]  # column 0 is the sample itself
+    radii = kth_neighbour_radius(real, k)
     chunks = pairwise_distances_chunked(
         candidates, real, reduce_func=lambda block, start: (block <= radii).any(axis=1)
     )
