@@ -53,6 +53,21 @@ def g_least_squares(fake_logits: torch.Tensor) -> torch.Tensor:
     return 0.5 * ((fake_logits - 1.0) ** 2).mean()
 
 
+def lecam_penalty(
+    real_logits: torch.Tensor, fake_logits: torch.Tensor, real_average: float, fake_average: float
+) -> torch.Tensor:
+    """LeCam regulariser (Tseng et al. 2021) for GANs trained on little data.
+
+    Penalises real scores above the moving average of fake scores and fake
+    scores below the moving average of real scores, which keeps an
+    overfitting discriminator's scores from drifting apart.
+    """
+    return (
+        F.relu(real_logits - fake_average).pow(2).mean()
+        + F.relu(real_average - fake_logits).pow(2).mean()
+    )
+
+
 def r1_penalty(real_logits: torch.Tensor, real_inputs: torch.Tensor) -> torch.Tensor:
     """R1: mean squared gradient norm of D at real samples (Mescheder et al. 2018).
 

@@ -9,6 +9,7 @@ from ganaug.losses import (
     g_hinge,
     g_nonsaturating,
     gradient_penalty,
+    lecam_penalty,
     r1_penalty,
 )
 
@@ -52,3 +53,12 @@ def test_gradient_penalty_vanishes_for_a_unit_gradient_critic():
     assert penalty.item() == pytest.approx(0.0, abs=1e-10)
     steep = gradient_penalty(lambda t: t @ (3 * w), torch.randn(8, 2), torch.randn(8, 2))
     assert steep.item() == pytest.approx(4.0)
+
+
+def test_lecam_penalises_only_scores_past_the_other_sides_average():
+    # real scores at or below the fake average and fake scores at or above
+    # the real average cost nothing
+    assert lecam_penalty(torch.tensor([0.0, -1.0]), torch.tensor([2.0, 3.0]), 1.0, 0.5) == 0
+    # real 2.0 is 1.5 past the fake average 0.5; fake -1.0 is 2.0 short of the real average 1.0
+    penalty = lecam_penalty(torch.tensor([2.0, 0.5]), torch.tensor([-1.0, 1.0]), 1.0, 0.5)
+    assert penalty.item() == pytest.approx(1.5**2 / 2 + 2.0**2 / 2)

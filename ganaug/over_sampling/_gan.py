@@ -35,6 +35,7 @@ from ..nets import build_networks
 from ..training.callbacks import Callback, Checkpoint, load_training_state
 from ..training.distributed import DistributedContext, local_device, rank_seed, shard_rows
 from ..training.runtime import resolve_device
+from ..training.selection import BestGenerator
 from ..training.trainer import GANTrainer
 from ..utils._random import draw_seed, seeded_torch
 from ..utils._validation import (
@@ -52,6 +53,9 @@ AUTO_STEPS = {"table": 1500, "image": 1200, "volume": 300}
 DEFAULT_AUGMENT = "translation,cutout"
 # Elements generated per forward pass when sampling (bounds memory).
 GENERATION_ELEMENTS = 2**22
+# checkpoint_selection="kid": scores per run, and generated samples per class and score.
+SELECTION_SCORES = 20
+SELECTION_SAMPLES = 500
 
 
 _RANDOM_STATE_DOC = """random_state : int, RandomState instance or None, default=None
@@ -112,6 +116,11 @@ class GANOversampler(BaseOverSampler):
     r1_gamma : float, default=0.0
         Weight of the R1 gradient penalty on real samples (0 disables it).
 
+    lecam_weight : float, default=0.0
+        Weight of the LeCam regulariser (Tseng et al. 2021), which keeps the
+        discriminator's scores of real and generated samples from drifting
+        apart when it overfits a small data set (0 disables it).
+
     augment : str or None, default="auto"
         Differentiable augmentation of real and generated samples before the
         discriminator: a comma-separated subset of ``"translation"``,
@@ -158,6 +167,19 @@ class GANOversampler(BaseOverSampler):
         it kept 99.9% of volumes that lie far outside the real class in a
         CNN's feature space, so it guards against wild samples only.
 
+    checkpoint_selection : {{"last", "kid"}}, default="last"
+        Which generator to keep. ``"last"``: the averaged generator after the
+        last step. ``"kid"``: 20 times during training (and at the last
+        step), the kernel (KID-style) distance between 500 generated samples
+        and the real training samples of each class to over-sample is
+        measured in the encoded space, and the generator with the lowest mean
+        distance is kept. It scores closeness to the training samples, so
+        check memorization when using it (the evaluation does).
+
+    n_iter_no_change : int or None, default=None
+        With ``checkpoint_selection="kid"``: stop training after this many
+        scores in a row without improvement. None trains all ``epochs``.
+
     train_on : {{"all", "target"}}, default="all"
         ``"all"`` trains on every class, so majority samples teach what the
         classes share and the condition moves samples to the minority;
@@ -203,6 +225,14 @@ class GANOversampler(BaseOverSampler):
         After :meth:`fit_resample`: for every returned sample, the index of the
         input row it is (the originals and the duplicates), or -1 for a
         synthetic sample.
+
+    checkpoint_scores_ : list of (int, float)
+        With ``checkpoint_selection="kid"``: ``(step, kernel distance)`` of
+        every scored generator; empty otherwise.
+
+    selected_step_ : int
+        Training step of the generator kept (the last one with
+        ``checkpoint_selection="last"``).
 
     acceptance_rate_ : dict
         After :meth:`fit_resample` with ``reject_outliers=True``: per
@@ -268,6 +298,7 @@ class GANOversampler(BaseOverSampler):
         "loss": [StrOptions(set(LOSSES))],
         "spectral_norm": ["boolean"],
         "r1_gamma": [Interval(Real, 0, None, closed="left")],
+        "lecam_weight": [Interval(Real, 0, None, closed="left")],
         "augment": [str, None],
         "class_loss_weight": [Interval(Real, 0, None, closed="left")],
         "ema_half_life": [Interval(Real, 0, None, closed="left")],
@@ -276,6 +307,8 @@ class GANOversampler(BaseOverSampler):
         "discriminator_steps": [Interval(Integral, 1, None, closed="left")],
         "synthetic_share": [Interval(Real, 0, 1, closed="both")],
         "reject_outliers": ["boolean"],
+        "checkpoint_selection": [StrOptions({"last", "kid"})],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left"), None],
         "train_on": [StrOptions({"all", "target"})],
         "categorical_features": [StrOptions({"auto"}), "array-like"],
         "image_shape": [tuple, list, None],
@@ -298,6 +331,7 @@ class GANOversampler(BaseOverSampler):
         loss="hinge",
         spectral_norm=True,
         r1_gamma=0.0,
+        lecam_weight=0.0,
         augment="auto",
         class_loss_weight=1.0,
         ema_half_life=10_000,
@@ -306,6 +340,8 @@ class GANOversampler(BaseOverSampler):
         discriminator_steps=1,
         synthetic_share=0.25,
         reject_outliers=True,
+        checkpoint_selection="last",
+        n_iter_no_change=None,
         train_on="all",
         categorical_features="auto",
         image_shape=None,
@@ -324,6 +360,7 @@ class GANOversampler(BaseOverSampler):
         self.loss = loss
         self.spectral_norm = spectral_norm
         self.r1_gamma = r1_gamma
+        self.lecam_weight = lecam_weight
         self.augment = augment
         self.class_loss_weight = class_loss_weight
         self.ema_half_life = ema_half_life
@@ -332,6 +369,8 @@ class GANOversampler(BaseOverSampler):
         self.discriminator_steps = discriminator_steps
         self.synthetic_share = synthetic_share
         self.reject_outliers = reject_outliers
+        self.checkpoint_selection = checkpoint_selection
+        self.n_iter_no_change = n_iter_no_change
         self.train_on = train_on
         self.categorical_features = categorical_features
         self.image_shape = image_shape
@@ -448,6 +487,8 @@ class GANOversampler(BaseOverSampler):
     ) -> None:
         """Train generator and discriminator on encoded samples ``Z``."""
         context = run.distributed
+        # Built before sharding, so that every process scores against every real row.
+        score = self._kid_to_real(Z, codes, seed) if self.checkpoint_selection == "kid" else None
         n_batches = None
         if context is not None and context.is_parallel:
             # Each process trains on its own rows; all take the same number of steps.
@@ -463,6 +504,11 @@ class GANOversampler(BaseOverSampler):
         epochs = self.epochs
         if epochs == "auto":
             epochs = max(1, math.ceil(AUTO_STEPS[self._data_kind()] / len(batches)))
+        callbacks, selector = list(run.callbacks), None
+        if score is not None:
+            every = max(1, epochs * len(batches) // SELECTION_SCORES)
+            selector = BestGenerator(score, every, patience=self.n_iter_no_change)
+            callbacks.append(selector)
         with seeded_torch(seed, self.device_):
             generator, discriminator = build_networks(self.architecture_, **self._network_kwargs())
             if context is not None and context.is_parallel:
@@ -476,6 +522,7 @@ class GANOversampler(BaseOverSampler):
                 discriminator_lr=self.discriminator_lr,
                 discriminator_steps=self.discriminator_steps,
                 r1_gamma=self.r1_gamma,
+                lecam_weight=self.lecam_weight,
                 augment=policy,
                 class_loss_weight=self.class_loss_weight,
                 ema_half_life=self.ema_half_life,
@@ -487,13 +534,40 @@ class GANOversampler(BaseOverSampler):
             )
             if run.resume_state is not None:
                 trainer.load_state_dict(run.resume_state)
-            self.history_ = trainer.fit(batches, epochs, run.callbacks)
+            self.history_ = trainer.fit(batches, epochs, callbacks)
         self.generator_ = trainer.ema.model
+        self.checkpoint_scores_ = selector.scores if selector is not None else []
+        self.selected_step_ = selector.best_step if selector is not None else trainer.step
+
+    def _kid_to_real(self, Z: torch.Tensor, codes: np.ndarray, seed: int):
+        """Score for :class:`BestGenerator`: mean kernel distance to each target class."""
+        from ..evaluation import kernel_distance  # the evaluation imports this module
+
+        targets = [cls for cls, n in self.sampling_strategy_.items() if n > 0]
+        flat = Z.reshape(len(Z), -1).numpy()
+        real = {code: flat[codes == code] for code in np.searchsorted(self.classes_, targets)}
+
+        def score(generator: torch.nn.Module) -> float:
+            distances = []
+            for code, rows in real.items():
+                fake = _generate(
+                    generator, SELECTION_SAMPLES, int(code), seed, self.device_, flat.shape[1]
+                )
+                distances.append(kernel_distance(rows, fake.reshape(len(fake), -1)))
+            return float(np.mean(distances))
+
+        return score
 
     def _fit_generator(self, X: np.ndarray, y: np.ndarray, rng, run: _Run) -> None:
         """Fit encoder and networks on checked ``X, y``; ``rng`` then draws samples."""
         targets = [cls for cls, n in self.sampling_strategy_.items() if n > 0]
         check_min_class_size(y, targets)
+        if self.n_iter_no_change is not None and self.checkpoint_selection != "kid":
+            raise ValueError(
+                f"n_iter_no_change={self.n_iter_no_change} stops training when the "
+                "checkpoint score stops improving, which needs checkpoint_selection='kid'; "
+                "set it, or leave n_iter_no_change=None."
+            )
         self.device_ = local_device(resolve_device(self.device), run.distributed)
         self.classes_, codes = np.unique(y, return_inverse=True)
         rows = np.isin(y, targets) if self.train_on == "target" else slice(None)
@@ -609,21 +683,12 @@ class GANOversampler(BaseOverSampler):
         return {k: v for k, v in params.items() if k not in ("device", "verbose")}
 
     # -- generation -----------------------------------------------------------
-    @torch.inference_mode()
     def _generate_codes(self, n_samples: int, cls: Any, rng: np.random.RandomState):
         """``n_samples`` generator outputs for ``cls``, in the encoded space."""
         code = int(np.searchsorted(self.classes_, cls))
-        device = self.device_
-        generator = self.generator_.to(device).eval()
-        chunk = max(1, min(2048, GENERATION_ELEMENTS // self.n_features_in_))
-        parts = []
-        with seeded_torch(draw_seed(rng), device):
-            for start in range(0, n_samples, chunk):
-                n = min(chunk, n_samples - start)
-                z = torch.randn(n, generator.latent_dim, device=device)
-                labels = torch.full((n,), code, dtype=torch.long, device=device)
-                parts.append(generator(z, labels).float().cpu().numpy())
-        return np.concatenate(parts)
+        generator = self.generator_.to(self.device_).eval()
+        seed = draw_seed(rng)
+        return _generate(generator, n_samples, code, seed, self.device_, self.n_features_in_)
 
     def _decode(self, Z: np.ndarray) -> np.ndarray:
         """Encoded samples back to the input's form."""
@@ -721,6 +786,31 @@ class GANOversampler(BaseOverSampler):
         if device is not None and device.type == "cuda" and not torch.cuda.is_available():
             state["device_"] = torch.device("cpu")
         super().__setstate__(state)
+
+
+@torch.inference_mode()
+def _generate(
+    generator: torch.nn.Module,
+    n_samples: int,
+    code: int,
+    seed: int,
+    device: torch.device,
+    n_features: int,
+) -> np.ndarray:
+    """``n_samples`` outputs of ``generator`` for class index ``code``.
+
+    Generated in chunks of at most ``GENERATION_ELEMENTS`` values, counting
+    ``n_features`` per sample.
+    """
+    chunk = max(1, min(2048, GENERATION_ELEMENTS // n_features))
+    parts = []
+    with seeded_torch(seed, device):
+        for start in range(0, n_samples, chunk):
+            n = min(chunk, n_samples - start)
+            z = torch.randn(n, generator.latent_dim, device=device)
+            labels = torch.full((n,), code, dtype=torch.long, device=device)
+            parts.append(generator(z, labels).float().cpu().numpy())
+    return np.concatenate(parts)
 
 
 @dataclass

@@ -15,7 +15,7 @@ from tqdm.auto import tqdm
 
 from ..augment import diff_augment
 from ..ema import EMA
-from ..losses import LOSSES, gradient_penalty, r1_penalty
+from ..losses import LOSSES, gradient_penalty, lecam_penalty, r1_penalty
 from .callbacks import Callback
 from .distributed import (
     DistributedContext,
@@ -29,6 +29,7 @@ from .runtime import amp_dtype, autocast, grad_scaler
 
 ADAM_BETAS = (0.5, 0.999)
 GP_WEIGHT = 10.0
+LECAM_DECAY = 0.99  # of the moving averages of real and fake scores, per step
 
 
 class GANTrainer:
@@ -55,6 +56,10 @@ class GANTrainer:
         steps in float32 (lazy regularisation, as StyleGAN2 does).
     r1_interval : int, default=4
         Steps between R1 evaluations.
+    lecam_weight : float, default=0.0
+        Weight of the LeCam regulariser (:func:`ganaug.losses.lecam_penalty`),
+        against moving averages (decay 0.99 per step) of the mean real and
+        fake scores; 0 disables it.
     augment : tuple of str, default=()
         DiffAugment policy applied to real and generated samples before the
         discriminator (see :func:`ganaug.augment.parse_policy`).
@@ -87,6 +92,8 @@ class GANTrainer:
         After :meth:`fit`, the averaged generator is ``ema.model``.
     step : int
         Steps (discriminator updates) done so far.
+    stop_training : bool
+        Set by a callback to end :meth:`fit` after the current step.
     history : History
         Records of the finished epochs.
     """
@@ -102,6 +109,7 @@ class GANTrainer:
         discriminator_steps: int = 1,
         r1_gamma: float = 0.0,
         r1_interval: int = 4,
+        lecam_weight: float = 0.0,
         augment: tuple[str, ...] = (),
         class_loss_weight: float = 0.0,
         ema_half_life: float = 10_000,
@@ -118,6 +126,8 @@ class GANTrainer:
         self.use_gradient_penalty = loss == "wgan-gp"
         self.discriminator_steps = discriminator_steps
         self.r1_gamma, self.r1_interval = r1_gamma, r1_interval
+        self.lecam_weight = lecam_weight
+        self._score_averages: tuple[float, float] | None = None  # real, fake
         self.augment = augment
         self.class_loss_weight = class_loss_weight
         self.verbose = verbose
@@ -130,6 +140,7 @@ class GANTrainer:
         self.d_scaler = grad_scaler(self.device, self.dtype)
         self.ema = EMA(self.generator, ema_half_life)
         self.step = 0
+        self.stop_training = False
         self.history = History()
         self._epoch_steps: list[dict] = []
         self.distributed = distributed
@@ -177,6 +188,10 @@ class GANTrainer:
             loss = loss + self.class_loss_weight * F.cross_entropy(real_classes.float(), y)
         elif self.world_size > 1:  # DDP expects a gradient for every parameter
             loss = loss + 0.0 * real_classes.float().sum()
+        if self.lecam_weight > 0 and self._score_averages is not None:
+            loss = loss + self.lecam_weight * lecam_penalty(
+                real_logits, fake_logits, *self._score_averages
+            )
         if self.use_gradient_penalty:
             loss = loss + GP_WEIGHT * gradient_penalty(
                 lambda t: D(t, y)[0], real_in.float(), fake_in.float()
@@ -207,7 +222,7 @@ class GANTrainer:
         return {"g_loss": loss.detach()}
 
     def fit(self, batches: Iterable, epochs: int, callbacks: Sequence[Callback] = ()) -> History:
-        """Train until ``epochs`` passes over ``batches`` are done.
+        """Train until ``epochs`` passes over ``batches`` are done, or a callback stops it.
 
         A trainer restored by :meth:`load_state_dict` continues where its
         checkpoint left off: the finished epochs are kept and an interrupted
@@ -234,6 +249,7 @@ class GANTrainer:
         n_batches = len(batches) if isinstance(batches, Sized) else None
         if self._epoch_steps and n_batches is None:
             raise ValueError("Resuming inside an epoch needs batches with a len().")
+        self.stop_training = False
         self.generator.train()
         self.discriminator.train()
         for callback in callbacks:
@@ -255,16 +271,21 @@ class GANTrainer:
                     self._epoch_steps.append(record)
                     for callback in callbacks:
                         callback.on_step_end(self, record)
+                    if self.stop_training:
+                        break
                 self.history.append(self._epoch_record(epoch, self._epoch_steps, started))
                 self._epoch_steps = []
                 progress.set_postfix(
                     d_loss=f"{self.history[-1]['d_loss']:.3f}",
                     g_loss=f"{self.history[-1]['g_loss']:.3f}",
                 )
-        # Batch-norm running statistics differ per process: keep rank 0's everywhere.
-        broadcast_module(self.ema.model, self.distributed)
+                if self.stop_training:
+                    break
         for callback in callbacks:
             callback.on_train_end(self)
+        # Batch-norm running statistics differ per process (also in a generator a
+        # callback restored): keep rank 0's everywhere.
+        broadcast_module(self.ema.model, self.distributed)
         return self.history
 
     def state_dict(self) -> dict:
@@ -292,6 +313,7 @@ class GANTrainer:
             "d_scaler": self.d_scaler.state_dict(),
             "ema": self.ema.state_dict(),
             "history": [dict(record) for record in self.history],
+            "score_averages": self._score_averages,
             "epoch_steps": [{k: float(v) for k, v in s.items()} for s in self._epoch_steps],
             "rng": gather_objects(rng, self.distributed),
         }
@@ -313,6 +335,7 @@ class GANTrainer:
                 scaler.load_state_dict(state[key])
         self.ema.load_state_dict(state["ema"])
         self.step = int(state["step"])
+        self._score_averages = state.get("score_averages")
         self.history = History(state["history"])
         self._epoch_steps = list(state["epoch_steps"])
         rank = self.distributed.rank if self.distributed is not None else 0
@@ -338,7 +361,20 @@ class GANTrainer:
         if (self.step + 1) % self.discriminator_steps == 0:
             record.update(self.generator_step(y))
         self.step += 1
-        return mean_across_ranks(record, self.distributed)
+        record = mean_across_ranks(record, self.distributed)
+        if self.lecam_weight > 0:  # from the averaged scores: the same on every process
+            self._update_score_averages(float(record["real_score"]), float(record["fake_score"]))
+        return record
+
+    def _update_score_averages(self, real: float, fake: float) -> None:
+        if self._score_averages is None:
+            self._score_averages = (real, fake)
+            return
+        real_average, fake_average = self._score_averages
+        self._score_averages = (
+            LECAM_DECAY * real_average + (1 - LECAM_DECAY) * real,
+            LECAM_DECAY * fake_average + (1 - LECAM_DECAY) * fake,
+        )
 
     @staticmethod
     def _epoch_record(epoch: int, steps: list[dict], started: float) -> dict:

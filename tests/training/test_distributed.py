@@ -49,13 +49,14 @@ def test_helpers_do_nothing_on_one_process():
 
 
 def test_two_process_ddp_training_on_cpu(tmp_path):
-    """torchrun with 2 gloo processes: both train, rank 0 alone writes, the model loads."""
+    """torchrun, 2 gloo processes: both train and select, rank 0 alone writes, the model loads."""
     out = tmp_path / "run"
     tensorboard = importlib.util.find_spec("tensorboard") is not None
     command = [
         *(sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2"),
         *("-m", "ganaug", "train", "--data", "breastmnist", "--limit", "64", "--out", str(out)),
         *("--epochs", "2", "--batch-size", "8", "--checkpoint-every", "3", "--quiet"),
+        *("--set", "checkpoint_selection=kid"),  # a collective score at every step
         *(["--tensorboard", "--sample-every", "4"] if tensorboard else []),
     ]
     env = {**os.environ, "OMP_NUM_THREADS": "1"}

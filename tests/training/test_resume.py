@@ -36,19 +36,21 @@ def small_images(breastmnist_small):
     return X[::4], y[::4]  # 60 images, both classes
 
 
-def test_resumed_run_is_bitwise_the_uninterrupted_one(small_images, tmp_path):
+@pytest.mark.parametrize("extra", [{}, {"lecam_weight": 0.3}])  # LeCam keeps running averages
+def test_resumed_run_is_bitwise_the_uninterrupted_one(small_images, tmp_path, extra):
     X, y = small_images
     path = tmp_path / "checkpoint.pt"
-    reference = GANOversampler(**PARAMS).fit_generator(X, y)
+    params = {**PARAMS, **extra}
+    reference = GANOversampler(**params).fit_generator(X, y)
 
     with pytest.raises(KeyboardInterrupt):
-        GANOversampler(**PARAMS).fit_generator(
+        GANOversampler(**params).fit_generator(
             X, y, checkpoint=path, checkpoint_every=2, callbacks=[_Crash(at_step=5)]
         )
     state, _ = load_training_state(path)
     assert state["step"] == 4  # the last checkpoint before the interruption
 
-    resumed = GANOversampler(**PARAMS).fit_generator(X, y, checkpoint=path, resume=True)
+    resumed = GANOversampler(**params).fit_generator(X, y, checkpoint=path, resume=True)
     assert len(_steps(resumed)) == len(_steps(reference)) == 8
     assert _steps(resumed) == _steps(reference)
     expected = reference.generator_.state_dict()
