@@ -537,6 +537,12 @@ def evaluate_lift(
     smallest = min(counts[c] for c in minority)
     if imbalance_ratio is not None:
         smallest = min(smallest, minority_target(majority, imbalance_ratio))
+    joined = [name for name in samplers or {} if "+" in str(name)]
+    if joined:
+        raise ValueError(
+            f"Sampler names {joined} contain '+', which joins a base and modifiers in a "
+            "method name ('gan+class-weight'); rename them, e.g. with '-'."
+        )
     table = {**default_samplers(data.categorical, smallest), **(samplers or {})}
     if methods is None:
         methods = [m for m in DEFAULT_METHODS if m != "oracle" or imbalance_ratio is not None]

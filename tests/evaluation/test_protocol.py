@@ -189,6 +189,7 @@ def test_same_seeds_same_scores(breast_cancer):
     [
         ({"methods": ["none", "oracle"]}, "set imbalance_ratio"),
         ({"methods": ["none", "magic"]}, "Unknown method 'magic'"),
+        ({"samplers": {"ros+smote": None}}, r"\['ros\+smote'\] contain '\+'"),
         (
             {"methods": ["ros+class-weight"], "classifier": KNeighborsClassifier()},
             "has no class_weight parameter",
