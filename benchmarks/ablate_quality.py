@@ -28,6 +28,8 @@ from bench_lift import LOGISTIC, LOGISTIC_GRID  # the same pipeline as the lift 
 from ganaug import GANOversampler
 from ganaug.datasets import load_splits
 from ganaug.evaluation import evaluate_lift
+from ganaug.evaluation._protocol import minority_target
+from ganaug.over_sampling._gan import AUTO_STEPS
 from ganaug.utils._random import draw_seed
 
 SELECTION = ("synthetic_share", "reject_outliers")
@@ -40,11 +42,26 @@ VARIANTS = {  # name: GANOversampler parameters
     # a training change: no auxiliary class loss (samples less class-typical)
     "gan-noaux-mix-filter": {"synthetic_share": 0.5, "class_loss_weight": 0.0},
     "gan-noaux-mix25-filter": {"synthetic_share": 0.25, "class_loss_weight": 0.0},
+    # training changes: keep the generator closest to the real class (KID), train longer
+    "gan-kid": {"checkpoint_selection": "kid"},
+    "gan-long": {"steps_factor": 2},
+    "gan-long-kid": {"steps_factor": 2, "checkpoint_selection": "kid"},
 }
 BASELINES = ["none", "class-weight", "ros", "smote", "oracle"]
 
 _FITS: dict = {}
 ACCEPTANCE: dict = defaultdict(list)
+SELECTED: dict = defaultdict(list)  # epochs -> step kept by checkpoint_selection="kid"
+
+
+def epochs_for(splits, ratio: float, factor: float) -> int:
+    """``factor`` times the epochs ``epochs="auto"`` trains for at this ratio."""
+    counts = np.bincount(np.unique(splits.y, return_inverse=True)[1])
+    n_major = counts.max()
+    n_train = n_major + (len(counts) - 1) * minority_target(n_major, ratio)
+    kind = {2: "table", 3: "image", 4: "volume"}[np.ndim(splits.X)]
+    n_batches = -(-n_train // GANOversampler().batch_size)
+    return round(factor * -(-AUTO_STEPS[kind] // n_batches))
 
 
 class SharedFitGAN(GANOversampler):
@@ -55,7 +72,16 @@ class SharedFitGAN(GANOversampler):
     random state, so the samples are those a fresh fit would give).
     """
 
-    FITTED = ("device_", "classes_", "encoder_", "architecture_", "history_", "generator_")
+    FITTED = (
+        "device_",
+        "classes_",
+        "encoder_",
+        "architecture_",
+        "history_",
+        "generator_",
+        "checkpoint_scores_",
+        "selected_step_",
+    )
 
     def _fit_generator(self, X, y, rng, run):
         training = {k: v for k, v in self.get_params().items() if k not in SELECTION}
@@ -67,6 +93,8 @@ class SharedFitGAN(GANOversampler):
             return
         super()._fit_generator(X, y, rng, run)
         _FITS[key] = {name: getattr(self, name) for name in self.FITTED}
+        if self.checkpoint_selection == "kid":
+            SELECTED[self.epochs].append(self.selected_step_)
 
     def _fit_resample(self, X, y):
         result = super()._fit_resample(X, y)
@@ -119,9 +147,12 @@ def main() -> None:
     parser.add_argument("--variants", nargs="+", default=list(VARIANTS), choices=VARIANTS)
     args = parser.parse_args()
     splits = load_splits(args.data)
-    samplers = {
-        name: SharedFitGAN(**params) for name, params in VARIANTS.items() if name in args.variants
-    }
+    samplers = {}
+    for name in args.variants:
+        params = dict(VARIANTS[name])
+        if "steps_factor" in params:
+            params["epochs"] = epochs_for(splits, args.ratio, params.pop("steps_factor"))
+        samplers[name] = SharedFitGAN(**params)
     methods = BASELINES[:-1] + list(samplers) + BASELINES[-1:]
     for classifier in args.classifiers:
         ACCEPTANCE.clear()
@@ -150,6 +181,7 @@ def main() -> None:
             if v
         }
         print(f"\nshare of candidates inside the real manifold: {accepted}")
+        print(f"steps kept by checkpoint_selection='kid' (epochs: steps): {dict(SELECTED)}")
         fidelity = report.fidelity_summary()
         print(
             "\n" + fidelity[["fid", "kid", "precision", "recall", "coverage"]].round(3).to_string()
