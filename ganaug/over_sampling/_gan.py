@@ -171,7 +171,7 @@ class GANOversampler(BaseOverSampler):
         Which generator to keep. ``"last"``: the averaged generator after the
         last step. ``"kid"``: 20 times during training (and at the last
         step), the kernel (KID-style) distance between 500 generated samples
-        and the real training samples of each class to over-sample is
+        and (up to 500) real training samples of each class to over-sample is
         measured in the encoded space, and the generator with the lowest mean
         distance is kept. It scores closeness to the training samples, so
         check memorization when using it (the evaluation does).
@@ -545,7 +545,11 @@ class GANOversampler(BaseOverSampler):
 
         targets = [cls for cls, n in self.sampling_strategy_.items() if n > 0]
         flat = Z.reshape(len(Z), -1).numpy()
-        real = {code: flat[codes == code] for code in np.searchsorted(self.classes_, targets)}
+        real = {}
+        for code in np.searchsorted(self.classes_, targets):
+            rows = np.flatnonzero(codes == code)  # at most SELECTION_SAMPLES, spread evenly
+            keep = np.linspace(0, len(rows) - 1, min(len(rows), SELECTION_SAMPLES)).astype(int)
+            real[code] = flat[rows[keep]]
 
         def score(generator: torch.nn.Module) -> float:
             distances = []
