@@ -1,4 +1,4 @@
-"""Ablation of GANOversampler's sample selection on the lift protocol (issue 7).
+"""Ablation of GANOversampler's sample selection and training on the lift protocol (issue 7).
 
     OMP_NUM_THREADS=1 .venv/bin/python benchmarks/ablate_quality.py --data breastmnist --ratio 10
     OMP_NUM_THREADS=1 .venv/bin/python benchmarks/ablate_quality.py --data adrenalmnist3d \
@@ -6,8 +6,9 @@
 
 BENCHMARKS.md lists every command behind its tables. The variants (``VARIANTS``)
 differ in which new samples ``fit_resample`` returns (``synthetic_share``,
-``reject_outliers``) or, for the ``noaux`` ones, in training
-(``class_loss_weight=0``). Variants with the same training settings train the
+``reject_outliers``) or in training: no class loss, checkpoint selection,
+twice the steps (``steps_factor``, turned into ``epochs`` for the data and
+ratio), LeCam, training on the minority alone. Variants with the same training settings train the
 same generator, so one fit per seed serves them all (``SharedFitGAN``). Each is
 scored on the same paired seeds as the simple baselines, for the CNN
 (``auto``) and the logistic-regression pipeline, and compared with ROS by a
@@ -46,6 +47,9 @@ VARIANTS = {  # name: GANOversampler parameters
     "gan-kid": {"checkpoint_selection": "kid"},
     "gan-long": {"steps_factor": 2},
     "gan-long-kid": {"steps_factor": 2, "checkpoint_selection": "kid"},
+    "gan-lecam": {"lecam_weight": 0.3},  # the weight LeCam-GAN used with DiffAugment
+    "gan-long-lecam": {"steps_factor": 2, "lecam_weight": 0.3},
+    "gan-target": {"train_on": "target"},  # the minority class alone
 }
 BASELINES = ["none", "class-weight", "ros", "smote", "oracle"]
 
