@@ -508,7 +508,7 @@ class GANOversampler(BaseOverSampler):
         if score is not None:
             every = max(1, epochs * len(batches) // SELECTION_SCORES)
             selector = BestGenerator(score, every, patience=self.n_iter_no_change)
-            callbacks.append(selector)
+            callbacks.insert(0, selector)  # scores a step before a checkpoint saves it
         with seeded_torch(seed, self.device_):
             generator, discriminator = build_networks(self.architecture_, **self._network_kwargs())
             if context is not None and context.is_parallel:

@@ -33,12 +33,20 @@ class Callback:
     def on_train_end(self, trainer: GANTrainer) -> None:
         """Called once after the last step."""
 
+    def state_dict(self) -> dict:
+        """What a resumed run needs of this hook (saved in training checkpoints)."""
+        return {}
+
+    def load_state_dict(self, state: dict) -> None:
+        """Restore :meth:`state_dict`'s output when a run resumes."""
+
 
 class Checkpoint(Callback):
     """Save the whole training state every ``every`` steps and at the end.
 
     The file holds the generator, discriminator, optimisers, gradient
-    scalers, EMA, step count, history and the RNG state of every process, as
+    scalers, EMA, step count, history, the state of the other hooks (e.g.
+    checkpoint selection) and the RNG state of every process, as
     tensors and plain values (written atomically; read with
     ``weights_only=True``). :func:`load_training_state` reads it back for
     :meth:`GANTrainer.load_state_dict`.

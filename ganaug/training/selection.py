@@ -81,6 +81,22 @@ class BestGenerator(Callback):
             if self.patience is not None and self._since_best >= self.patience:
                 trainer.stop_training = True
 
+    def state_dict(self) -> dict:
+        """The scores so far and the best weights, for a resumed run to carry on."""
+        return {
+            "scores": [list(pair) for pair in self.scores],
+            "best_step": self.best_step,
+            "best_score": self._best_score,
+            "since_best": self._since_best,
+            "best_state": self._best_state,
+        }
+
+    def load_state_dict(self, state: dict) -> None:
+        """Restore :meth:`state_dict`'s output."""
+        self.scores = [(int(step), float(score)) for step, score in state["scores"]]
+        self.best_step, self._best_score = state["best_step"], state["best_score"]
+        self._since_best, self._best_state = state["since_best"], state["best_state"]
+
     def on_step_end(self, trainer: GANTrainer, record: dict[str, torch.Tensor]) -> None:
         """Score the generator when the step count is a multiple of ``every``."""
         if trainer.step % self.every == 0:

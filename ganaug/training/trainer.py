@@ -142,6 +142,8 @@ class GANTrainer:
         self.step = 0
         self.stop_training = False
         self.history = History()
+        self._callbacks: Sequence[Callback] = ()
+        self._callback_states: dict[str, dict] = {}  # from a checkpoint, until fit
         self._epoch_steps: list[dict] = []
         self.distributed = distributed
         self.world_size = distributed.world_size if distributed is not None else 1
@@ -252,7 +254,10 @@ class GANTrainer:
         self.stop_training = False
         self.generator.train()
         self.discriminator.train()
+        self._callbacks = callbacks
         for callback in callbacks:
+            if type(callback).__name__ in self._callback_states:
+                callback.load_state_dict(self._callback_states[type(callback).__name__])
             callback.on_train_begin(self)
         with tqdm(
             total=epochs * n_batches if n_batches is not None else None,
@@ -297,8 +302,10 @@ class GANTrainer:
         Returns
         -------
         state : dict
-            Networks, optimisers, gradient scalers, EMA, step, history and the
-            RNG state of each process.
+            Networks, optimisers, gradient scalers, EMA, step, history, the
+            LeCam score averages, the state of the callbacks of the current
+            :meth:`fit` (e.g. checkpoint selection's scores and best weights)
+            and the RNG state of each process.
         """
         rng = {"cpu": torch.get_rng_state()}
         if self.device.type == "cuda":
@@ -314,6 +321,7 @@ class GANTrainer:
             "ema": self.ema.state_dict(),
             "history": [dict(record) for record in self.history],
             "score_averages": self._score_averages,
+            "callbacks": {type(c).__name__: c.state_dict() for c in self._callbacks},
             "epoch_steps": [{k: float(v) for k, v in s.items()} for s in self._epoch_steps],
             "rng": gather_objects(rng, self.distributed),
         }
@@ -336,6 +344,7 @@ class GANTrainer:
         self.ema.load_state_dict(state["ema"])
         self.step = int(state["step"])
         self._score_averages = state.get("score_averages")
+        self._callback_states = state.get("callbacks", {})
         self.history = History(state["history"])
         self._epoch_steps = list(state["epoch_steps"])
         rank = self.distributed.rank if self.distributed is not None else 0

@@ -36,7 +36,8 @@ def small_images(breastmnist_small):
     return X[::4], y[::4]  # 60 images, both classes
 
 
-@pytest.mark.parametrize("extra", [{}, {"lecam_weight": 0.3}])  # LeCam keeps running averages
+# LeCam keeps running score averages; checkpoint selection, its scores and best weights
+@pytest.mark.parametrize("extra", [{}, {"lecam_weight": 0.3}, {"checkpoint_selection": "kid"}])
 def test_resumed_run_is_bitwise_the_uninterrupted_one(small_images, tmp_path, extra):
     X, y = small_images
     path = tmp_path / "checkpoint.pt"
@@ -53,6 +54,7 @@ def test_resumed_run_is_bitwise_the_uninterrupted_one(small_images, tmp_path, ex
     resumed = GANOversampler(**params).fit_generator(X, y, checkpoint=path, resume=True)
     assert len(_steps(resumed)) == len(_steps(reference)) == 8
     assert _steps(resumed) == _steps(reference)
+    assert resumed.checkpoint_scores_ == reference.checkpoint_scores_  # 8 or none
     expected = reference.generator_.state_dict()
     for name, tensor in resumed.generator_.state_dict().items():
         assert torch.equal(tensor, expected[name]), name
