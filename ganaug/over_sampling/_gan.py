@@ -182,7 +182,9 @@ class GANOversampler(BaseOverSampler):
         and (up to 500) real training samples of each class to over-sample is
         measured in the encoded space, and the generator with the lowest mean
         distance is kept. It scores closeness to the training samples, so
-        check memorization when using it (the evaluation does).
+        check memorization when using it (the evaluation does). On BreastMNIST
+        it did not improve the samples' fidelity in a CNN's feature space or
+        the downstream classifiers (BENCHMARKS.md).
 
     n_iter_no_change : int or None, default=None
         With ``checkpoint_selection="kid"``: stop training after this many
@@ -238,9 +240,10 @@ class GANOversampler(BaseOverSampler):
         With ``checkpoint_selection="kid"``: ``(step, kernel distance)`` of
         every scored generator; empty otherwise.
 
-    selected_step_ : int
+    selected_step_ : int or None
         Training step of the generator kept (the last one with
-        ``checkpoint_selection="last"``).
+        ``checkpoint_selection="last"``); None when no score was finite and
+        the last generator was kept.
 
     acceptance_rate_ : dict
         After :meth:`fit_resample` with ``reject_outliers=True``: per
