@@ -54,7 +54,10 @@ def g_least_squares(fake_logits: torch.Tensor) -> torch.Tensor:
 
 
 def lecam_penalty(
-    real_logits: torch.Tensor, fake_logits: torch.Tensor, real_average: float, fake_average: float
+    real_logits: torch.Tensor,
+    fake_logits: torch.Tensor,
+    real_average: float | torch.Tensor,
+    fake_average: float | torch.Tensor,
 ) -> torch.Tensor:
     """LeCam regulariser (Tseng et al. 2021) for GANs trained on little data.
 

@@ -127,7 +127,9 @@ class GANTrainer:
         self.discriminator_steps = discriminator_steps
         self.r1_gamma, self.r1_interval = r1_gamma, r1_interval
         self.lecam_weight = lecam_weight
-        self._score_averages: tuple[float, float] | None = None  # real, fake
+        # Moving averages of the mean real and fake scores, a float64 pair on the
+        # device: updating them needs no host synchronisation.
+        self._score_averages: torch.Tensor | None = None
         self.augment = augment
         self.class_loss_weight = class_loss_weight
         self.verbose = verbose
@@ -372,18 +374,14 @@ class GANTrainer:
         self.step += 1
         record = mean_across_ranks(record, self.distributed)
         if self.lecam_weight > 0:  # from the averaged scores: the same on every process
-            self._update_score_averages(float(record["real_score"]), float(record["fake_score"]))
+            scores = torch.stack([record["real_score"], record["fake_score"]]).double()
+            if self._score_averages is None:
+                self._score_averages = scores
+            else:
+                self._score_averages = (
+                    LECAM_DECAY * self._score_averages + (1 - LECAM_DECAY) * scores
+                )
         return record
-
-    def _update_score_averages(self, real: float, fake: float) -> None:
-        if self._score_averages is None:
-            self._score_averages = (real, fake)
-            return
-        real_average, fake_average = self._score_averages
-        self._score_averages = (
-            LECAM_DECAY * real_average + (1 - LECAM_DECAY) * real,
-            LECAM_DECAY * fake_average + (1 - LECAM_DECAY) * fake,
-        )
 
     @staticmethod
     def _epoch_record(epoch: int, steps: list[dict], started: float) -> dict:
