@@ -57,6 +57,7 @@ def test_two_process_ddp_training_on_cpu(tmp_path):
         *("-m", "ganaug", "train", "--data", "breastmnist", "--limit", "64", "--out", str(out)),
         *("--epochs", "2", "--batch-size", "8", "--checkpoint-every", "3", "--quiet"),
         *("--set", "checkpoint_selection=kid"),  # a collective score at every step
+        *("--set", "lecam_weight=0.3"),  # score averages taken across the processes
         *(["--tensorboard", "--sample-every", "4"] if tensorboard else []),
     ]
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
