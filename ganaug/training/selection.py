@@ -97,6 +97,11 @@ class BestGenerator(Callback):
         self.best_step, self._best_score = state["best_step"], state["best_score"]
         self._since_best, self._best_state = state["since_best"], state["best_state"]
 
+    def on_train_begin(self, trainer: GANTrainer) -> None:
+        """Stop at once when a restored run had already run out of patience."""
+        if self.patience is not None and self._since_best >= self.patience:
+            trainer.stop_training = True
+
     def on_step_end(self, trainer: GANTrainer, record: dict[str, torch.Tensor]) -> None:
         """Score the generator when the step count is a multiple of ``every``."""
         if trainer.step % self.every == 0:

@@ -269,6 +269,8 @@ class GANTrainer:
             unit="step",
         ) as progress:
             for epoch in range(len(self.history), epochs):
+                if self.stop_training:
+                    break
                 started = time.perf_counter()
                 todo = batches
                 if self._epoch_steps:  # resumed inside this epoch
@@ -286,8 +288,6 @@ class GANTrainer:
                     d_loss=f"{self.history[-1]['d_loss']:.3f}",
                     g_loss=f"{self.history[-1]['g_loss']:.3f}",
                 )
-                if self.stop_training:
-                    break
         for callback in callbacks:
             callback.on_train_end(self)
         # Batch-norm running statistics differ per process (also in a generator a

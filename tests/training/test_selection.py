@@ -87,6 +87,21 @@ def test_training_stops_after_n_iter_no_change_scores_without_improvement(table,
     assert len(sampler.history_) == 3  # the third epoch ended early, after its first step
 
 
+def test_a_run_that_stopped_early_stays_stopped_when_resumed(table, monkeypatch, tmp_path):
+    X, y = table
+    planted = [5.0, 4.0, 3.0, 3.5, 3.0, 2.5, 2.6, 2.7, 2.8, 1.0]
+    monkeypatch.setattr(GANOversampler, "_kid_to_real", lambda *a: _Planted(planted))
+    params = {**PARAMS, "checkpoint_selection": "kid", "n_iter_no_change": 3}
+    path = tmp_path / "checkpoint.pt"
+    stopped = GANOversampler(**params).fit_generator(X, y, checkpoint=path)
+    resumed = GANOversampler(**params).fit_generator(X, y, checkpoint=path, resume=True)
+
+    assert sum(len(record["steps"]) for record in resumed.history_) == 27  # no step more
+    assert resumed.checkpoint_scores_ == stopped.checkpoint_scores_
+    assert resumed.selected_step_ == 18
+    assert _equal_weights(resumed.generator_, stopped.generator_.state_dict())
+
+
 def test_kid_selection_keeps_the_generator_closest_to_the_real_class(table):
     X, y = table
     sampler = _fit(X, y, checkpoint_selection="kid", epochs=20)
