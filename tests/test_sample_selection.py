@@ -76,7 +76,8 @@ def test_a_generator_that_makes_only_outliers_degrades_to_random_oversampling(
     X, y = breast_cancer
     monkeypatch.setattr(GANOversampler, "_generate_codes", _planted_generator(X, y, 1.0))
     sampler = GANOversampler(epochs=1, random_state=0, verbose=0)
-    X_res, y_res = sampler.fit_resample(X, y)
+    with pytest.warns(UserWarning, match=r"Only 0% .* so 36 of the 36 synthetic samples"):
+        X_res, y_res = sampler.fit_resample(X, y)
     assert sampler.acceptance_rate_ == {0: 0.0}
     assert (sampler.source_indices_ >= 0).all()
     np.testing.assert_array_equal(X_res, X[sampler.source_indices_])
