@@ -345,7 +345,12 @@ class GANTrainer:
                 scaler.load_state_dict(state[key])
         self.ema.load_state_dict(state["ema"])
         self.step = int(state["step"])
-        self._score_averages = state.get("score_averages")
+        averages = state.get("score_averages")  # read onto the CPU: move to this device
+        self._score_averages = (
+            None
+            if averages is None
+            else torch.as_tensor(averages, dtype=torch.float64, device=self.device)
+        )
         self._callback_states = state.get("callbacks", {})
         self.history = History(state["history"])
         self._epoch_steps = list(state["epoch_steps"])

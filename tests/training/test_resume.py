@@ -37,8 +37,17 @@ def small_images(breastmnist_small):
 
 
 # LeCam keeps running score averages; checkpoint selection, its scores and
-# best weights; the defaults, neither.
-@pytest.mark.parametrize("extra", [{}, {"checkpoint_selection": "kid"}, {"lecam_weight": 0.3}])
+# best weights; the defaults, neither. On CUDA the averages, read from the
+# checkpoint onto the CPU, must move back to the GPU.
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {},
+        {"checkpoint_selection": "kid"},
+        {"lecam_weight": 0.3},
+        pytest.param({"lecam_weight": 0.3, "device": "cuda"}, marks=pytest.mark.gpu),
+    ],
+)
 def test_resumed_run_is_bitwise_the_uninterrupted_one(small_images, tmp_path, extra):
     X, y = small_images
     path = tmp_path / "checkpoint.pt"
