@@ -626,8 +626,8 @@ class GANOversampler(BaseOverSampler):
                 codes = codes[inside]
                 if len(codes) < n_synthetic:
                     warnings.warn(
-                        f"Only {inside.mean():.0%} of the generated candidates for class "
-                        f"{cls!r} lay inside the real class's manifold, so "
+                        f"Only {self.acceptance_rate_[cls]:.0%} of the generated candidates "
+                        f"for class {cls!r} lay inside the real class's manifold, so "
                         f"{n_synthetic - len(codes)} of the {n_synthetic} synthetic samples "
                         "asked for are real duplicates instead. The generator is far from "
                         "the real samples: train it longer (epochs), or check its samples' "
