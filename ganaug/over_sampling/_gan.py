@@ -61,7 +61,8 @@ SELECTION_SAMPLES = 500
 
 _RANDOM_STATE_DOC = """random_state : int, RandomState instance or None, default=None
         Seeds network initialisation, noise, batch sampling and augmentation.
-        The same integer on the same device gives the same samples."""
+        The same integer on the same device, with the same number of CPU
+        threads, gives the same samples."""
 
 
 @Substitution(
