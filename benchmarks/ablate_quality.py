@@ -8,11 +8,12 @@ BENCHMARKS.md lists every command behind its tables. The variants (``VARIANTS``)
 differ in which new samples ``fit_resample`` returns (``synthetic_share``,
 ``reject_outliers``) or in training: no class loss, checkpoint selection,
 twice the steps (``steps_factor``, turned into ``epochs`` for the data and
-ratio), LeCam, training on the minority alone. Variants with the same training settings train the
-same generator, so one fit per seed serves them all (``SharedFitGAN``). Each is
-scored on the same paired seeds as the simple baselines, for the CNN
-(``auto``) and the logistic-regression pipeline, and compared with ROS by a
-paired t-test.
+ratio), LeCam, mode seeking, training on the minority alone. Variants with the
+same training settings train the same generator, so one fit per seed serves
+them all (``SharedFitGAN``). Each is scored on the same paired seeds as the
+simple baselines, for the CNN (``auto``) and the logistic-regression pipeline,
+and compared with ROS by a paired t-test; ``--out`` also writes the reports,
+whose ``scores.csv`` allows other paired comparisons.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ VARIANTS = {  # name: GANOversampler parameters
     "gan-lecam": {"lecam_weight": 0.3},  # the weight LeCam-GAN used with DiffAugment
     "gan-long-lecam": {"steps_factor": 2, "lecam_weight": 0.3},
     "gan-target": {"train_on": "target"},  # the minority class alone
+    "gan-mode-seeking": {"mode_seeking_weight": 1.0},  # the weight MSGAN used
 }
 BASELINES = ["none", "class-weight", "ros", "smote", "oracle"]
 
@@ -149,6 +151,9 @@ def main() -> None:
         "--classifiers", nargs="+", default=["auto", "logistic"], choices=["auto", "logistic"]
     )
     parser.add_argument("--variants", nargs="+", default=list(VARIANTS), choices=VARIANTS)
+    parser.add_argument(
+        "--out", default=None, help="also write each classifier's report to OUT-<classifier>"
+    )
     args = parser.parse_args()
     splits = load_splits(args.data)
     samplers = {}
@@ -177,6 +182,8 @@ def main() -> None:
         )
         minutes = (time.perf_counter() - started) / 60
         case = f"{args.data}, {classifier}, 1:{args.ratio:g}, {args.seeds} seeds"
+        if args.out:
+            report.write(f"{args.out}-{classifier}", title=case)
         print(f"\n### {case} ({minutes:.0f} min)\n")
         print(table(report))
         accepted = {

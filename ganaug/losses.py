@@ -71,6 +71,22 @@ def lecam_penalty(
     )
 
 
+def mode_seeking_penalty(
+    fake_a: torch.Tensor, fake_b: torch.Tensor, z_a: torch.Tensor, z_b: torch.Tensor
+) -> torch.Tensor:
+    """Mode-seeking term (MSGAN, Mao et al. 2019) for pairs of generated samples.
+
+    ``fake_a[i]`` and ``fake_b[i]`` come from noise ``z_a[i]`` and ``z_b[i]``
+    under the same condition. The penalty is the inverse of the mean ratio of
+    their distance to their noise's distance (mean absolute differences), so
+    the generator is pushed to make different noise give different samples
+    instead of collapsing onto a few modes.
+    """
+    sample_distance = (fake_a - fake_b).abs().flatten(1).mean(dim=1)
+    noise_distance = (z_a - z_b).abs().mean(dim=1)
+    return 1.0 / ((sample_distance / noise_distance).mean() + 1e-5)
+
+
 def r1_penalty(real_logits: torch.Tensor, real_inputs: torch.Tensor) -> torch.Tensor:
     """R1: mean squared gradient norm of D at real samples (Mescheder et al. 2018).
 

@@ -10,6 +10,7 @@ from ganaug.losses import (
     g_nonsaturating,
     gradient_penalty,
     lecam_penalty,
+    mode_seeking_penalty,
     r1_penalty,
 )
 
@@ -62,3 +63,14 @@ def test_lecam_penalises_only_scores_past_the_other_sides_average():
     # real 2.0 is 1.5 past the fake average 0.5; fake -1.0 is 2.0 short of the real average 1.0
     penalty = lecam_penalty(torch.tensor([2.0, 0.5]), torch.tensor([-1.0, 1.0]), 1.0, 0.5)
     assert penalty.item() == pytest.approx(1.5**2 / 2 + 2.0**2 / 2)
+
+
+def test_mode_seeking_penalty_is_the_inverse_of_the_sample_to_noise_distance_ratio():
+    z_a, z_b = torch.zeros(2, 4), torch.tensor([[1.0] * 4, [2.0] * 4])  # noise distances 1, 2
+    fake_a = torch.zeros(2, 1, 3, 3)
+    fake_b = torch.stack([torch.full((1, 3, 3), 3.0), torch.full((1, 3, 3), 2.0)])
+    # ratios 3/1 and 2/2: mean 2, so the penalty is 1/2
+    assert mode_seeking_penalty(fake_a, fake_b, z_a, z_b).item() == pytest.approx(0.5, rel=1e-4)
+    # collapsed pairs (same sample from different noise) cost the most
+    collapsed = mode_seeking_penalty(fake_a, fake_a, z_a, z_b)
+    assert collapsed.item() == pytest.approx(1e5)

@@ -15,7 +15,13 @@ from tqdm.auto import tqdm
 
 from ..augment import diff_augment
 from ..ema import EMA
-from ..losses import LOSSES, gradient_penalty, lecam_penalty, r1_penalty
+from ..losses import (
+    LOSSES,
+    gradient_penalty,
+    lecam_penalty,
+    mode_seeking_penalty,
+    r1_penalty,
+)
 from .callbacks import Callback
 from .distributed import (
     DistributedContext,
@@ -60,6 +66,11 @@ class GANTrainer:
         Weight of the LeCam regulariser (:func:`ganaug.losses.lecam_penalty`),
         against moving averages (decay 0.99 per step) of the mean real and
         fake scores; 0 disables it.
+    mode_seeking_weight : float, default=0.0
+        Weight of the mode-seeking term
+        (:func:`ganaug.losses.mode_seeking_penalty`) in the generator's loss,
+        taken over pairs of same-class rows of each generated batch
+        (:func:`same_class_pairs`; no extra forward pass); 0 disables it.
     augment : tuple of str, default=()
         DiffAugment policy applied to real and generated samples before the
         discriminator (see :func:`ganaug.augment.parse_policy`).
@@ -110,6 +121,7 @@ class GANTrainer:
         r1_gamma: float = 0.0,
         r1_interval: int = 4,
         lecam_weight: float = 0.0,
+        mode_seeking_weight: float = 0.0,
         augment: tuple[str, ...] = (),
         class_loss_weight: float = 0.0,
         ema_half_life: float = 10_000,
@@ -127,6 +139,7 @@ class GANTrainer:
         self.discriminator_steps = discriminator_steps
         self.r1_gamma, self.r1_interval = r1_gamma, r1_interval
         self.lecam_weight = lecam_weight
+        self.mode_seeking_weight = mode_seeking_weight
         # Moving averages of the mean real and fake scores, a float64 pair on the
         # device: updating them needs no host synchronisation.
         self._score_averages: torch.Tensor | None = None
@@ -213,12 +226,18 @@ class GANTrainer:
 
     def generator_step(self, y: torch.Tensor) -> dict[str, torch.Tensor]:
         """One generator update for the labels ``y``, then the EMA update."""
+        z = self._noise(len(y))
         with _frozen(self.discriminator), autocast(self.device, self.dtype):
-            fake = self._g_fast(self._noise(len(y)), y)
+            fake = self._g_fast(z, y)
             logits, classes = self._d_critic(diff_augment(fake, self.augment), y)
         loss = self.g_loss(logits.float())
         if self.class_loss_weight > 0:
             loss = loss + self.class_loss_weight * F.cross_entropy(classes.float(), y)
+        if self.mode_seeking_weight > 0:
+            a, b = same_class_pairs(y)
+            if len(a):
+                penalty = mode_seeking_penalty(fake[a].float(), fake[b].float(), z[a], z[b])
+                loss = loss + self.mode_seeking_weight * penalty
         self._step(loss, self.g_opt, self.g_scaler)
         # Every process keeps the same average: the weights are synchronised and
         # the half-life counts the samples of all processes.
@@ -398,6 +417,18 @@ class GANTrainer:
         record["duration"] = time.perf_counter() - started
         record["steps"] = step_values
         return record
+
+
+def same_class_pairs(y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Pairs of rows with the same label, as two index tensors ``a, b``.
+
+    Rows are sorted by label and each is paired with the next one of its
+    label, so a label with ``n`` rows gives ``n - 1`` pairs.
+    """
+    order = torch.argsort(y, stable=True)
+    a, b = order[:-1], order[1:]
+    same = y[a] == y[b]
+    return a[same], b[same]
 
 
 @contextmanager

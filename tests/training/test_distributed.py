@@ -58,6 +58,7 @@ def test_two_process_ddp_training_on_cpu(tmp_path):
         *("--epochs", "2", "--batch-size", "8", "--checkpoint-every", "3", "--quiet"),
         *("--set", "checkpoint_selection=kid"),  # a collective score at every step
         *("--set", "lecam_weight=0.3"),  # score averages taken across the processes
+        *("--set", "mode_seeking_weight=1"),  # a generator loss on pairs, one forward pass
         *(["--tensorboard", "--sample-every", "4"] if tensorboard else []),
     ]
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
