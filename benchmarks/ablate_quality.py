@@ -41,6 +41,7 @@ VARIANTS = {  # name: GANOversampler parameters
     "gan-mix": {"synthetic_share": 0.5, "reject_outliers": False},
     "gan-mix-filter": {"synthetic_share": 0.5, "reject_outliers": True},
     "gan-mix25-filter": {"synthetic_share": 0.25, "reject_outliers": True},
+    "gan-mix10-filter": {"synthetic_share": 0.1, "reject_outliers": True},
     # a training change: no auxiliary class loss (samples less class-typical)
     "gan-noaux-mix-filter": {"synthetic_share": 0.5, "class_loss_weight": 0.0},
     "gan-noaux-mix25-filter": {"synthetic_share": 0.25, "class_loss_weight": 0.0},

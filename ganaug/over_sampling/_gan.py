@@ -136,7 +136,7 @@ class GANOversampler(BaseOverSampler):
         noise are pushed apart, against mode collapse. 0 disables it. At 1.0
         on BreastMNIST it made the malignant samples about as varied as the
         real ones (recall in a CNN's feature space 0.7-0.8 instead of
-        0.25-0.35) but did not improve the downstream classifiers
+        0.2-0.4) but did not improve the downstream classifiers
         (BENCHMARKS.md), so it is off by default.
 
     augment : str or None, default="auto"
