@@ -174,9 +174,10 @@ class GANOversampler(BaseOverSampler):
         benchmarks in BENCHMARKS.md synthetic samples alone lowered balanced
         accuracy well below random over-sampling (the classifier learns the
         generator's narrower minority class); a quarter synthetic was never
-        significantly worse than random over-sampling in balanced accuracy,
-        and not better either. In AUROC it was slightly worse once (-0.011, a
-        logistic regression at 1:25 over 10 seeds).
+        significantly worse than random over-sampling with a CNN, and not
+        better either. With a logistic regression on pixels it was slightly
+        worse (AUROC -0.011 at 1:10 and 1:25 over 10 seeds): for linear
+        models, random over-sampling is the better choice.
 
     reject_outliers : bool, default=True
         Drop synthetic samples that lie outside the real class's k-NN manifold
