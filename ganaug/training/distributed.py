@@ -8,6 +8,7 @@ helpers below are no-ops when there is no group or only one process.
 
 from __future__ import annotations
 
+import gc
 import inspect
 import os
 from collections.abc import Iterator, Mapping
@@ -120,8 +121,14 @@ def distributed_session(device: torch.device) -> Iterator[DistributedContext | N
         dist.init_process_group("nccl" if device.type == "cuda" else "gloo")
     try:
         yield context
+        if owned:  # no process leaves while another still talks to it (rank 0 saves last)
+            dist.barrier()
     finally:
         if owned and dist.is_initialized():
+            # Free the DDP wrappers while the interpreter is whole: once, a gloo
+            # process aborted at exit ("terminate called without an active
+            # exception") after both had finished.
+            gc.collect()
             dist.destroy_process_group()
 
 
