@@ -6,7 +6,7 @@
 
 BENCHMARKS.md lists every command behind its tables. The variants (``VARIANTS``)
 differ in which new samples ``fit_resample`` returns (``synthetic_share``,
-``reject_outliers``) or in training: no class loss, checkpoint selection,
+``reject_outliers``, ``match_moments``) or in training: no class loss, checkpoint selection,
 twice the steps (``steps_factor``, turned into ``epochs`` for the data and
 ratio), LeCam, mode seeking, training on the minority alone. Variants with the
 same training settings train the same generator, so one fit per seed serves
@@ -34,7 +34,7 @@ from ganaug.evaluation._protocol import minority_target
 from ganaug.over_sampling._gan import AUTO_STEPS
 from ganaug.utils._random import draw_seed
 
-SELECTION = ("synthetic_share", "reject_outliers")
+SELECTION = ("synthetic_share", "reject_outliers", "match_moments")
 VARIANTS = {  # name: GANOversampler parameters
     "gan-pure": {"synthetic_share": 1.0, "reject_outliers": False},
     "gan-filter": {"synthetic_share": 1.0, "reject_outliers": True},
@@ -42,6 +42,8 @@ VARIANTS = {  # name: GANOversampler parameters
     "gan-mix-filter": {"synthetic_share": 0.5, "reject_outliers": True},
     "gan-mix25-filter": {"synthetic_share": 0.25, "reject_outliers": True},
     "gan-mix10-filter": {"synthetic_share": 0.1, "reject_outliers": True},
+    # the defaults without moment matching (the defaults before 2026-12-02)
+    "gan-mix25-filter-unmatched": {"match_moments": False},
     # a training change: no auxiliary class loss (samples less class-typical)
     "gan-noaux-mix-filter": {"synthetic_share": 0.5, "class_loss_weight": 0.0},
     "gan-noaux-mix25-filter": {"synthetic_share": 0.25, "class_loss_weight": 0.0},

@@ -1,12 +1,13 @@
 """Which new samples fit_resample returns: synthetic ones inside the real class's
-manifold, mixed with real duplicates by ``synthetic_share``."""
+manifold, with its per-pixel/column moments, mixed with real duplicates by
+``synthetic_share``."""
 
 import numpy as np
 import pytest
 
 from ganaug import GANOversampler
 from ganaug.evaluation._protocol import _appended_rows
-from ganaug.over_sampling._selection import inside_real_manifold
+from ganaug.over_sampling._selection import inside_real_manifold, match_moments
 
 
 def test_manifold_keeps_real_like_candidates_and_rejects_planted_outliers():
@@ -60,7 +61,9 @@ def _planted_generator(X, y, far_share):
 def test_filter_drops_planted_outliers_and_keeps_plausible_samples(breast_cancer, monkeypatch):
     X, y = breast_cancer
     monkeypatch.setattr(GANOversampler, "_generate_codes", _planted_generator(X, y, 0.5))
-    sampler = GANOversampler(epochs=1, synthetic_share=1.0, random_state=0, verbose=0)
+    sampler = GANOversampler(
+        epochs=1, synthetic_share=1.0, match_moments=False, random_state=0, verbose=0
+    )
     X_res, _ = sampler.fit_resample(X, y)
     assert sampler.acceptance_rate_ == {0: 0.5}
     synthetic = X_res[sampler.source_indices_ < 0]
@@ -82,6 +85,49 @@ def test_a_generator_that_makes_only_outliers_degrades_to_random_oversampling(
     assert (sampler.source_indices_ >= 0).all()
     np.testing.assert_array_equal(X_res, X[sampler.source_indices_])
     assert np.sum(y_res == 0) == np.sum(y_res == 1)
+
+
+def test_match_moments_gives_each_chosen_column_the_real_mean_and_spread():
+    rng = np.random.RandomState(0)
+    real = rng.normal(loc=[0.0, 5.0, 1.0], scale=[1.0, 2.0, 0.5], size=(30, 3))
+    samples = rng.normal(loc=[1.0, 4.0, 0.0], scale=[0.2, 3.0, 1.0], size=(100, 3))
+    samples[:, 1] = 7.0  # a column the samples do not vary in
+    columns = np.array([True, True, False])
+    matched = match_moments(samples, real, columns)
+    np.testing.assert_allclose(matched[:, 0].mean(), real[:, 0].mean())
+    np.testing.assert_allclose(matched[:, 0].std(), real[:, 0].std())
+    np.testing.assert_array_equal(np.argsort(matched[:, 0]), np.argsort(samples[:, 0]))
+    np.testing.assert_allclose(matched[:, 1], real[:, 1].mean())  # shifted only
+    np.testing.assert_array_equal(matched[:, 2], samples[:, 2])  # not chosen: untouched
+    assert samples[0, 1] == 7.0  # the input is not modified
+
+
+def test_match_moments_leaves_samples_alone_when_no_spread_can_be_estimated():
+    samples = np.array([[3.0, 4.0], [5.0, 6.0]])
+    assert match_moments(samples, np.array([[0.0, 0.0]])) is samples  # one real sample
+    np.testing.assert_array_equal(match_moments(samples[:1], samples), samples[:1])
+
+
+def test_an_undertrained_generator_gets_the_real_class_pixel_means(breastmnist_small):
+    """One epoch leaves the malignant samples far from the real malignant mean
+    image; matching moves their mean onto it (to within uint8 rounding and
+    clipping) and their per-pixel spread close to the real one."""
+    images, target = breastmnist_small
+    malignant = images[target == 0].reshape(-1, 784).astype(float)
+    params = {"epochs": 1, "synthetic_share": 1.0, "reject_outliers": False}
+
+    def synthetic(match: bool) -> np.ndarray:
+        sampler = GANOversampler(**params, match_moments=match, random_state=0, verbose=0)
+        X_res, _ = sampler.fit_resample(images, target)
+        return X_res[sampler.source_indices_ < 0].reshape(-1, 784).astype(float)
+
+    raw, matched = synthetic(False), synthetic(True)
+    raw_gap = np.abs(raw.mean(0) - malignant.mean(0)).mean()
+    matched_gap = np.abs(matched.mean(0) - malignant.mean(0)).mean()
+    assert raw_gap > 10.0  # grey levels: the generator has not found the class yet
+    assert matched_gap < 1.0
+    spread_ratio = matched.std(0).mean() / malignant.std(0).mean()
+    assert 0.9 < spread_ratio < 1.1
 
 
 def test_evaluation_judges_only_the_synthetic_rows_of_a_mixing_sampler():

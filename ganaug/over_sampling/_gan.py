@@ -46,7 +46,7 @@ from ..utils._validation import (
     check_tabular,
 )
 from ._persistence import from_checkpoint, plain_params, to_checkpoint
-from ._selection import inside_real_manifold
+from ._selection import inside_real_manifold, match_moments
 
 # Generator updates that epochs="auto" aims for, per data kind: enough for the
 # defaults to learn on small medical sets within the CPU budgets in BENCHMARKS.md.
@@ -78,7 +78,10 @@ class GANOversampler(BaseOverSampler):
     is trained per fit and serves every class to be over-sampled. By default a
     quarter of the new samples are synthetic and the rest duplicate real
     samples of the class (``synthetic_share``); synthetic samples outside the
-    real class's manifold are replaced by duplicates (``reject_outliers``).
+    real class's manifold are replaced by duplicates (``reject_outliers``),
+    and the synthetic samples take the real class's per-feature mean and
+    spread (``match_moments``), so they add variation around the class
+    without moving it.
     ``source_indices_`` tells which rows are synthetic.
 
     ``X`` may be a table (numpy array or pandas DataFrame, with categorical
@@ -188,6 +191,17 @@ class GANOversampler(BaseOverSampler):
         AdrenalMNIST3D it kept 99.9% of the volumes at 1:10 and all at 1:25 (a
         third at 1:50), though they lie far outside the real class in a CNN's
         feature space, so it guards against wild samples only.
+
+    match_moments : bool, default=True
+        Shift and scale each feature of a class's synthetic samples (each
+        pixel of images, each continuous column of tables, in the encoded
+        space) so that their mean and standard deviation equal the real
+        class's. The new samples then have the class's real mean, as
+        duplicates do. A generator's small bias (samples a little closer to
+        the majority class, say) tilted a logistic regression on BreastMNIST
+        pixels (AUROC -0.011 against random over-sampling at 1:10 and 1:25,
+        10 seeds); matched, it did not. Needs two real and two synthetic
+        samples of the class; with fewer, the samples are left as drawn.
 
     checkpoint_selection : {{"last", "kid"}}, default="last"
         Which generator to keep. ``"last"``: the averaged generator after the
@@ -333,6 +347,7 @@ class GANOversampler(BaseOverSampler):
         "discriminator_steps": [Interval(Integral, 1, None, closed="left")],
         "synthetic_share": [Interval(Real, 0, 1, closed="both")],
         "reject_outliers": ["boolean"],
+        "match_moments": ["boolean"],
         "checkpoint_selection": [StrOptions({"last", "kid"})],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left"), None],
         "train_on": [StrOptions({"all", "target"})],
@@ -367,6 +382,7 @@ class GANOversampler(BaseOverSampler):
         discriminator_steps=1,
         synthetic_share=0.25,
         reject_outliers=True,
+        match_moments=True,
         checkpoint_selection="last",
         n_iter_no_change=None,
         train_on="all",
@@ -397,6 +413,7 @@ class GANOversampler(BaseOverSampler):
         self.discriminator_steps = discriminator_steps
         self.synthetic_share = synthetic_share
         self.reject_outliers = reject_outliers
+        self.match_moments = match_moments
         self.checkpoint_selection = checkpoint_selection
         self.n_iter_no_change = n_iter_no_change
         self.train_on = train_on
@@ -635,10 +652,10 @@ class GANOversampler(BaseOverSampler):
         synthetic = X[:0]
         if n_synthetic:
             n_draw = 2 * n_synthetic if self.reject_outliers else n_synthetic
-            codes = self._generate_codes(n_draw, cls, rng)
+            codes = self._generate_codes(n_draw, cls, rng).reshape(n_draw, -1)
+            real = self._encode(X[members]).numpy().reshape(len(members), -1)
             if self.reject_outliers:
-                real = self._encode(X[members]).numpy().reshape(len(members), -1)
-                inside = inside_real_manifold(codes.reshape(n_draw, -1), real)
+                inside = inside_real_manifold(codes, real)
                 self.acceptance_rate_[cls] = float(inside.mean())
                 codes = codes[inside]
                 if len(codes) < n_synthetic:
@@ -653,11 +670,20 @@ class GANOversampler(BaseOverSampler):
                         stacklevel=2,
                     )
             codes = codes[:n_synthetic]
+            if self.match_moments:
+                codes = match_moments(codes, real, self._continuous_codes())
             if len(codes):
                 synthetic = self._decode(codes).reshape(len(codes), *X.shape[1:])
         duplicates = rng.choice(members, n_samples - len(synthetic))
         rows = np.concatenate([np.full(len(synthetic), -1), duplicates])
         return np.concatenate([synthetic, X[duplicates]]), rows
+
+    def _continuous_codes(self) -> np.ndarray | None:
+        """Which encoded columns hold continuous values (None: all, as for images)."""
+        if not isinstance(self.encoder_, TabularEncoder):
+            return None
+        spans = self.encoder_.output_spans_
+        return np.repeat([kind == "continuous" for kind, _ in spans], [w for _, w in spans])
 
     def fit_generator(
         self,
@@ -742,6 +768,10 @@ class GANOversampler(BaseOverSampler):
 
     def generate(self, n_samples: int, y: Any, random_state: Any = None):
         """Draw new synthetic samples of one class from the fitted generator.
+
+        The samples are as the generator draws them: :meth:`fit_resample`'s
+        outlier filter (``reject_outliers``) and moment matching
+        (``match_moments``) need the real samples, and are not applied.
 
         Parameters
         ----------

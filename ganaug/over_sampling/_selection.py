@@ -1,4 +1,5 @@
-"""Which synthetic samples are plausible enough to return: the real class's k-NN manifold."""
+"""Which synthetic samples to return, and how: inside the real class's k-NN manifold,
+with the real class's per-feature mean and spread."""
 
 from __future__ import annotations
 
@@ -62,3 +63,36 @@ def inside_real_manifold(
         candidates, real, reduce_func=lambda block, start: (block <= radii).any(axis=1)
     )
     return np.concatenate(list(chunks)) if len(candidates) else np.zeros(0, dtype=bool)
+
+
+def match_moments(samples: np.ndarray, real: np.ndarray, columns: np.ndarray | None = None):
+    """Shift and scale samples so each column's mean and standard deviation are real's.
+
+    Per column, ``(samples - mean) * (real_std / std) + real_mean``. Columns
+    where the samples do not vary are only shifted. The samples keep their
+    ranking along every column; only their location and spread change.
+
+    Parameters
+    ----------
+    samples : ndarray of shape (n_samples, n_features)
+        Synthetic samples, in the space the moments are matched in.
+    real : ndarray of shape (n_real, n_features)
+        Real samples of the same class, in the same space.
+    columns : ndarray of bool of shape (n_features,), default=None
+        Which columns to match (e.g. not one-hot codes); None matches all.
+
+    Returns
+    -------
+    matched : ndarray of shape (n_samples, n_features)
+        A new array of ``samples``' dtype. ``samples`` itself when either set
+        has fewer than two rows, since no spread can be estimated.
+    """
+    if len(samples) < 2 or len(real) < 2:
+        return samples
+    columns = np.ones(samples.shape[1], dtype=bool) if columns is None else columns
+    fake, true = samples[:, columns].astype(np.float64), real[:, columns].astype(np.float64)
+    spread = fake.std(axis=0)
+    scale = np.divide(true.std(axis=0), spread, out=np.ones_like(spread), where=spread > 1e-8)
+    matched = samples.copy()
+    matched[:, columns] = (fake - fake.mean(axis=0)) * scale + true.mean(axis=0)
+    return matched
