@@ -46,8 +46,9 @@ MALIGNANT_KEPT = 40  # malignant BreastMNIST images kept: about 1:10""",
 `fit_resample` returns the original rows plus new minority rows; the classes
 are balanced by default (`sampling_strategy="auto"`, as for SMOTE). By default
 a quarter of the new rows are synthetic and the rest duplicate real minority
-rows (`synthetic_share=0.25`), and synthetic rows that lie outside the real class's
-manifold are replaced by duplicates (`reject_outliers=True`):
+rows (`synthetic_share=0.25`), synthetic rows that lie outside the real class's
+manifold are replaced by duplicates (`reject_outliers=True`), and the synthetic
+rows take the real class's per-column mean and spread (`match_moments=True`):
 `sampler.source_indices_` is -1 for a synthetic row and the copied row's index
 otherwise.""",
     ),
