@@ -182,6 +182,17 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         self.output_spans_ = spans
         return self
 
+    def continuous_outputs(self) -> np.ndarray:
+        """Which encoded columns hold continuous values (the others are one-hot codes).
+
+        Returns
+        -------
+        mask : ndarray of bool of shape (sum of span widths,)
+        """
+        check_is_fitted(self)
+        kinds, widths = zip(*self.output_spans_, strict=True)
+        return np.repeat(np.array(kinds) == CONTINUOUS, widths)
+
     def transform(self, X: np.ndarray) -> np.ndarray:
         """Encode rows into float32 generator space.
 

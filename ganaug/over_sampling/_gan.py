@@ -682,10 +682,9 @@ class GANOversampler(BaseOverSampler):
 
     def _continuous_codes(self) -> np.ndarray | None:
         """Which encoded columns hold continuous values (None: all, as for images)."""
-        if not isinstance(self.encoder_, TabularEncoder):
-            return None
-        spans = self.encoder_.output_spans_
-        return np.repeat([kind == "continuous" for kind, _ in spans], [w for _, w in spans])
+        if isinstance(self.encoder_, TabularEncoder):
+            return self.encoder_.continuous_outputs()
+        return None
 
     def fit_generator(
         self,

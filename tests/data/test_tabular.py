@@ -21,6 +21,7 @@ def test_mixed_table_round_trip_and_valid_categories():
     X[:, 2] = rng.randint(0, 5, size=50)
     encoder = TabularEncoder(categorical=[False, True, False]).fit(X)
     assert encoder.output_spans_ == [("continuous", 1), ("categorical", 3), ("continuous", 1)]
+    assert encoder.continuous_outputs().tolist() == [True, False, False, False, True]
     Z = encoder.transform(X)
     back = encoder.inverse_transform(Z)
     assert back[:, 1].tolist() == X[:, 1].tolist()
