@@ -112,13 +112,15 @@ print("dtype and range kept:", images_res.dtype, images_res.min(), images_res.ma
     ),
     (
         "md",
-        """`sampler.generate(n, y)` makes more samples later, and
+        """`sampler.generate(n, y)` makes more samples later, as the generator draws
+them; with `match_to=` the real samples of that class, they get the real
+class's per-pixel mean and spread, as `fit_resample`'s do.
 `sampler.save("sampler.pt")` keeps the model. The generator's losses are in
 `sampler.history_`.""",
     ),
     (
         "code",
-        """more = sampler.generate(8, 0)  # 8 more malignant images
+        """more = sampler.generate(8, 0, match_to=images[labels == 0])  # 8 more malignant
 print(more.shape)
 sampler.history_.to_dataframe().tail(3)""",
     ),

@@ -90,3 +90,13 @@ def test_invalid_parameters_are_named(table):
 def test_cuda_without_a_gpu_says_what_to_use(table):
     with pytest.raises(ValueError, match="device='auto' or device='cpu'"):
         _sampler(device="cuda").fit_resample(*table)
+
+
+def test_generate_match_to_in_another_form_names_the_fix(table):
+    X, y = table
+    sampler = _sampler()
+    sampler.fit_resample(X, y)
+    with pytest.raises(ValueError, match=r"shape \(2,\), but the sampler was fitted on .*\(3,\)"):
+        sampler.generate(4, 0, match_to=X[y == 0, :2])
+    with pytest.raises(ValueError, match="a DataFrame with the same columns"):
+        sampler.generate(4, 0, match_to=pd.DataFrame(X[y == 0]))

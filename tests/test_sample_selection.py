@@ -123,13 +123,20 @@ def test_an_undertrained_generator_gets_the_real_class_pixel_means(breastmnist_s
         X_res, _ = sampler.fit_resample(images, target)
         return X_res[sampler.source_indices_ < 0].reshape(-1, 784).astype(float)
 
+    def gap(samples: np.ndarray) -> float:
+        return np.abs(samples.reshape(-1, 784).mean(0) - malignant.mean(0)).mean()
+
     raw, matched = synthetic(False), synthetic(True)
-    raw_gap = np.abs(raw.mean(0) - malignant.mean(0)).mean()
-    matched_gap = np.abs(matched.mean(0) - malignant.mean(0)).mean()
-    assert raw_gap > 10.0  # grey levels: the generator has not found the class yet
-    assert matched_gap < 1.0
+    assert gap(raw) > 10.0  # grey levels: the generator has not found the class yet
+    assert gap(matched) < 1.0
     spread_ratio = matched.std(0).mean() / malignant.std(0).mean()
     assert 0.9 < spread_ratio < 1.1
+    # generate() draws raw samples, and matched ones when given the real class
+    sampler = GANOversampler(**params, random_state=0, verbose=0).fit_generator(images, target)
+    assert gap(sampler.generate(100, 0, random_state=1).astype(float)) > 10.0
+    drawn = sampler.generate(100, 0, random_state=1, match_to=images[target == 0])
+    assert drawn.shape == (100, 28, 28) and drawn.dtype == images.dtype
+    assert gap(drawn.astype(float)) < 1.0
 
 
 def test_moment_matching_on_a_table_moves_continuous_columns_and_keeps_categories():
@@ -159,6 +166,9 @@ def test_moment_matching_on_a_table_moves_continuous_columns_and_keeps_categorie
         assert synthetic["size"].dtype == X["size"].dtype
     assert gaps[False].max() > 0.3
     assert gaps[True].max() < 0.1
+    drawn = sampler.generate(200, 0, random_state=1, match_to=X[y == 0])
+    assert (((drawn.iloc[:, :4].mean() - real.mean()) / real.std()).abs() < 0.1).all()
+    assert drawn["size"].dtype == X["size"].dtype
 
 
 def test_evaluation_judges_only_the_synthetic_rows_of_a_mixing_sampler():

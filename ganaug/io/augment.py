@@ -102,7 +102,12 @@ def _write_one(sample, folder: Path, index: int, label, data: LabelledImages, fm
 def _write_samples(
     sampler, data: LabelledImages, folder: Path, fmt: str, seed: int, verbose: int
 ) -> list[dict]:
-    """Generate each class's samples in chunks and write one series (or file) each."""
+    """Generate each class's samples in chunks and write one series (or file) each.
+
+    With ``sampler.match_moments``, each chunk is matched to the real class's
+    voxel means and spreads, as ``fit_resample`` matches its samples; the
+    chunks are of near-equal size, so none is a single unmatched sample.
+    """
     from tqdm.auto import tqdm
 
     rng = np.random.RandomState(seed)
@@ -111,9 +116,9 @@ def _write_samples(
     rows = []
     with tqdm(total=total, desc="writing", unit="series", disable=not verbose) as progress:
         for cls, n_samples in todo:
-            for start in range(0, n_samples, CHUNK):
-                n = min(CHUNK, n_samples - start)
-                batch = sampler.generate(n, cls, rng.randint(2**31 - 1))
+            real = data.images[data.labels == cls] if sampler.match_moments else None
+            for chunk in np.array_split(np.arange(n_samples), -(-n_samples // CHUNK)):
+                batch = sampler.generate(len(chunk), cls, rng.randint(2**31 - 1), match_to=real)
                 for sample in data.to_physical(batch[:, 0]):
                     rows.append(_write_one(sample, folder, len(rows) + 1, cls, data, fmt, seed))
                     progress.update()
@@ -142,7 +147,9 @@ def augment_folder(
     """Train a :class:`~ganaug.GANOversampler` on a labelled folder and write synthetic series.
 
     Loads ``in_dir`` with :func:`load_labelled_images`, trains the sampler,
-    and writes one new DICOM series (or NIfTI file) per synthetic sample,
+    and writes one new DICOM series (or NIfTI file) per synthetic sample
+    (shifted and scaled to the real class's voxel means and spreads, as
+    :meth:`GANOversampler.fit_resample` does; never a copy of a real image),
     plus ``manifest.csv`` (``path``, ``label``, ``seed``, ``model_sha256``,
     ``SeriesInstanceUID``), the model (``model.pt``, for
     :meth:`GANOversampler.load`) and ``model.json`` (the settings). All of it

@@ -655,7 +655,7 @@ class GANOversampler(BaseOverSampler):
         if n_synthetic:
             n_draw = 2 * n_synthetic if self.reject_outliers else n_synthetic
             codes = self._generate_codes(n_draw, cls, rng).reshape(n_draw, -1)
-            real = self._encode(X[members]).numpy().reshape(len(members), -1)
+            real = self._encoded_rows(X[members])
             if self.reject_outliers:
                 inside = inside_real_manifold(codes, real)
                 self.acceptance_rate_[cls] = float(inside.mean())
@@ -679,6 +679,10 @@ class GANOversampler(BaseOverSampler):
         duplicates = rng.choice(members, n_samples - len(synthetic))
         rows = np.concatenate([np.full(len(synthetic), -1), duplicates])
         return np.concatenate([synthetic, X[duplicates]]), rows
+
+    def _encoded_rows(self, X: np.ndarray) -> np.ndarray:
+        """Checked samples in the encoded space, one flat row each."""
+        return self._encode(X).numpy().reshape(len(X), -1)
 
     def _continuous_codes(self) -> np.ndarray | None:
         """Which encoded columns hold continuous values (None: all, as for images)."""
@@ -767,12 +771,14 @@ class GANOversampler(BaseOverSampler):
             Z = Z.reshape(len(Z), self.encoder_.channels, *self.encoder_.spatial_shape)
         return self.encoder_.inverse_transform(Z)
 
-    def generate(self, n_samples: int, y: Any, random_state: Any = None):
+    def generate(self, n_samples: int, y: Any, random_state: Any = None, *, match_to=None):
         """Draw new synthetic samples of one class from the fitted generator.
 
-        The samples are as the generator draws them: :meth:`fit_resample`'s
-        outlier filter (``reject_outliers``) and moment matching
-        (``match_moments``) need the real samples, and are not applied.
+        Without ``match_to`` the samples are as the generator draws them.
+        :meth:`fit_resample`'s moment matching (``match_moments``) needs the
+        real samples: pass them as ``match_to`` to apply it. Its outlier filter
+        (``reject_outliers``) is not applied, so every sample asked for is
+        synthetic.
 
         Parameters
         ----------
@@ -782,6 +788,12 @@ class GANOversampler(BaseOverSampler):
             The class label, one of ``classes_``.
         random_state : int, RandomState instance or None, default=None
             Seeds the noise; the same integer gives the same samples.
+        match_to : array-like or pandas.DataFrame, optional
+            Real samples of class ``y``, in the form ``X`` had during fit.
+            The new samples are then shifted and scaled so that each pixel or
+            voxel (each continuous column of a table) has these samples' mean
+            and standard deviation, as in :meth:`fit_resample`. Needs at least
+            two real samples and ``n_samples >= 2``; otherwise nothing changes.
 
         Returns
         -------
@@ -797,18 +809,43 @@ class GANOversampler(BaseOverSampler):
             raise ValueError(
                 f"y={y!r} is not a class seen during fit; choose one of {self.classes_.tolist()}."
             )
+        real = None if match_to is None else self._encoded_rows(self._check_real(match_to, y))
         if n_samples == 0:
             X_new = np.empty((0, *self.sample_shape_))
         else:
-            X_new = self._decode(
-                self._generate_codes(n_samples, y, check_random_state(random_state))
-            )
+            codes = self._generate_codes(n_samples, y, check_random_state(random_state))
+            if real is not None:
+                codes = match_moments(codes.reshape(n_samples, -1), real, self._continuous_codes())
+            X_new = self._decode(codes)
         if self.image_shape is not None:
             X_new = X_new.reshape(n_samples, -1)
         if hasattr(self, "feature_dtypes_"):
             frame = pd.DataFrame(X_new, columns=self.feature_dtypes_.index)
             return frame.astype(self.feature_dtypes_.to_dict())
         return X_new
+
+    def _check_real(self, X, y: Any) -> np.ndarray:
+        """``X`` checked as samples in the form the sampler was fitted on."""
+        check_not_sparse(X)
+        if isinstance(X, pd.DataFrame) != hasattr(self, "feature_dtypes_") or (
+            isinstance(X, pd.DataFrame) and list(X.columns) != list(self.feature_dtypes_.index)
+        ):
+            raise ValueError(
+                f"match_to must hold real samples of class {y!r} in the form X had during "
+                "fit: a DataFrame with the same columns, or an array of the same sample shape."
+            )
+        if self._is_image_input(X):
+            X_checked, shape = check_images(X, self.image_shape, self.spatial_dims)
+        else:
+            X_checked, _ = check_tabular(X, self.categorical_features)
+            shape = (X_checked.shape[1],)
+        if tuple(shape) != tuple(self.sample_shape_):
+            raise ValueError(
+                f"match_to holds samples of shape {tuple(shape)}, but the sampler was fitted "
+                f"on samples of shape {tuple(self.sample_shape_)}; pass real samples of "
+                f"class {y!r} in the same form as X."
+            )
+        return X_checked
 
     # -- persistence ----------------------------------------------------------
     def save(self, path: str | os.PathLike) -> Path:
