@@ -6,9 +6,10 @@
 
 BENCHMARKS.md lists every command behind its tables. The variants (``VARIANTS``)
 differ in which new samples ``fit_resample`` returns (``synthetic_share``,
-``reject_outliers``, ``match_moments``) or in training: no class loss, checkpoint selection,
-twice the steps (``steps_factor``, turned into ``epochs`` for the data and
-ratio), LeCam, mode seeking, training on the minority alone. Variants with the
+``reject_outliers``, ``match_moments``, the order of filter and matching) or
+in training: no class loss, checkpoint selection, twice the steps
+(``steps_factor``, turned into ``epochs`` for the data and ratio), LeCam, mode
+seeking, training on the minority alone. Variants with the
 same training settings train the same generator, so one fit per seed serves
 them all (``SharedFitGAN``). Each is scored on the same paired seeds as the
 simple baselines, for the CNN (``auto``) and the logistic-regression pipeline,
@@ -32,6 +33,7 @@ from ganaug.datasets import load_splits
 from ganaug.evaluation import evaluate_lift
 from ganaug.evaluation._protocol import minority_target
 from ganaug.over_sampling._gan import AUTO_STEPS
+from ganaug.over_sampling._selection import match_moments
 from ganaug.utils._random import draw_seed
 
 SELECTION = ("synthetic_share", "reject_outliers", "match_moments")
@@ -44,6 +46,8 @@ VARIANTS = {  # name: GANOversampler parameters
     "gan-mix10-filter": {"synthetic_share": 0.1, "reject_outliers": True},
     # the defaults without moment matching (the defaults before 2026-12-02)
     "gan-mix25-filter-unmatched": {"match_moments": False},
+    # the defaults, matching candidates before the filter (MatchFirstGAN)
+    "gan-mix25-match-first": {},
     # a training change: no auxiliary class loss (samples less class-typical)
     "gan-noaux-mix-filter": {"synthetic_share": 0.5, "class_loss_weight": 0.0},
     "gan-noaux-mix25-filter": {"synthetic_share": 0.25, "class_loss_weight": 0.0},
@@ -112,6 +116,19 @@ class SharedFitGAN(GANOversampler):
         return result
 
 
+class MatchFirstGAN(SharedFitGAN):
+    """Moment-matches the candidates before the manifold filter judges them
+    (then, as the defaults, filters and matches the kept ones); not kept."""
+
+    def _chosen_codes(self, codes, real, n_synthetic, cls):
+        if self.match_moments:
+            codes = match_moments(codes, real, self._continuous_codes())
+        return super()._chosen_codes(codes, real, n_synthetic, cls)
+
+
+SAMPLER_CLASSES = {"gan-mix25-match-first": MatchFirstGAN}  # others: SharedFitGAN
+
+
 def versus_ros(report, metric: str) -> pd.DataFrame:
     """Mean of each method and its paired difference to ROS."""
     lift = report.lift(metric, baseline="ros")
@@ -150,6 +167,7 @@ def main() -> None:
     parser.add_argument("--data", default="breastmnist")
     parser.add_argument("--ratio", type=float, default=10.0)
     parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--first-seed", type=int, default=0, help="seeds run from this one on")
     parser.add_argument(
         "--classifiers", nargs="+", default=["auto", "logistic"], choices=["auto", "logistic"]
     )
@@ -164,7 +182,7 @@ def main() -> None:
         params = dict(VARIANTS[name])
         if "steps_factor" in params:
             params["epochs"] = epochs_for(splits, args.ratio, params.pop("steps_factor"))
-        samplers[name] = SharedFitGAN(**params)
+        samplers[name] = SAMPLER_CLASSES.get(name, SharedFitGAN)(**params)
     methods = BASELINES[:-1] + list(samplers) + BASELINES[-1:]
     for classifier in args.classifiers:
         ACCEPTANCE.clear()
@@ -182,9 +200,11 @@ def main() -> None:
             param_grid=LOGISTIC_GRID if classifier == "logistic" else None,
             imbalance_ratio=args.ratio,
             n_seeds=args.seeds,
+            random_state=args.first_seed,
         )
         minutes = (time.perf_counter() - started) / 60
-        case = f"{args.data}, {classifier}, 1:{args.ratio:g}, {args.seeds} seeds"
+        seeds = f"seeds {args.first_seed}-{args.first_seed + args.seeds - 1}"
+        case = f"{args.data}, {classifier}, 1:{args.ratio:g}, {seeds}"
         if args.out:
             report.write(f"{args.out}-{classifier}", title=case)
         print(f"\n### {case} ({minutes:.0f} min)\n")

@@ -78,6 +78,8 @@ def test_filter_drops_planted_outliers_and_keeps_plausible_samples(breast_cancer
 def test_a_generator_that_makes_only_outliers_degrades_to_random_oversampling(
     breast_cancer, monkeypatch
 ):
+    """Every candidate is a real row moved far away; matching would move them
+    back, but the filter judges them as drawn, before matching."""
     X, y = breast_cancer
     monkeypatch.setattr(GANOversampler, "_generate_codes", _planted_generator(X, y, 1.0))
     sampler = GANOversampler(epochs=1, random_state=0, verbose=0)
