@@ -447,13 +447,7 @@ class GANOversampler(BaseOverSampler):
             self.feature_dtypes_ = X.dtypes.copy()
         elif hasattr(self, "feature_dtypes_"):  # left by an earlier fit on a DataFrame
             del self.feature_dtypes_
-        if self._is_image_input(X):
-            X_checked, self.sample_shape_ = check_images(X, self.image_shape, self.spatial_dims)
-            self.categorical_features_ = np.array([], dtype=int)
-        else:
-            X_checked, mask = check_tabular(X, self.categorical_features)
-            self.sample_shape_ = (X_checked.shape[1],)
-            self.categorical_features_ = np.flatnonzero(mask)
+        X_checked, self.sample_shape_, self.categorical_features_ = self._check_samples(X)
         # Records n_features_in_ and feature_names_in_ the sklearn way.
         validate_data(
             self,
@@ -465,6 +459,14 @@ class GANOversampler(BaseOverSampler):
         y = np.asarray(y)
         check_consistent_length(X_checked, y)
         return X_checked, y, binarize_y
+
+    def _check_samples(self, X) -> tuple[np.ndarray, tuple[int, ...], np.ndarray]:
+        """Images or a table, checked; with one sample's shape and the categorical columns."""
+        if self._is_image_input(X):
+            X_checked, shape = check_images(X, self.image_shape, self.spatial_dims)
+            return X_checked, shape, np.array([], dtype=int)
+        X_checked, mask = check_tabular(X, self.categorical_features)
+        return X_checked, (X_checked.shape[1],), np.flatnonzero(mask)
 
     # -- fitting --------------------------------------------------------------
     def _data_kind(self) -> str:
@@ -845,11 +847,7 @@ class GANOversampler(BaseOverSampler):
                 f"match_to must hold real samples of class {y!r} in the form X had during "
                 "fit: a DataFrame with the same columns, or an array of the same sample shape."
             )
-        if self._is_image_input(X):
-            X_checked, shape = check_images(X, self.image_shape, self.spatial_dims)
-        else:
-            X_checked, _ = check_tabular(X, self.categorical_features)
-            shape = (X_checked.shape[1],)
+        X_checked, shape, _ = self._check_samples(X)
         if tuple(shape) != tuple(self.sample_shape_):
             raise ValueError(
                 f"match_to holds samples of shape {tuple(shape)}, but the sampler was fitted "
