@@ -111,7 +111,12 @@ class SharedFitGAN(GANOversampler):
 
     def _fit_resample(self, X, y):
         result = super()._fit_resample(X, y)
-        variant = (self.synthetic_share, self.reject_outliers, self.class_loss_weight)
+        variant = (
+            type(self).__name__,
+            self.synthetic_share,
+            self.reject_outliers,
+            self.class_loss_weight,
+        )
         ACCEPTANCE[variant].extend(self.acceptance_rate_.values())
         return result
 
@@ -210,8 +215,8 @@ def main() -> None:
         print(f"\n### {case} ({minutes:.0f} min)\n")
         print(table(report))
         accepted = {
-            f"share {s:g}, aux {w:g}": round(float(np.mean(v)), 3)
-            for (s, _, w), v in ACCEPTANCE.items()
+            f"{sampler}, share {s:g}, aux {w:g}": round(float(np.mean(v)), 3)
+            for (sampler, s, _, w), v in ACCEPTANCE.items()
             if v
         }
         print(f"\nshare of candidates inside the real manifold: {accepted}")
