@@ -32,11 +32,10 @@ from ganaug import GANOversampler
 from ganaug.datasets import load_splits
 from ganaug.evaluation import evaluate_lift
 from ganaug.evaluation._protocol import minority_target
-from ganaug.over_sampling._gan import AUTO_STEPS
+from ganaug.over_sampling._gan import AUTO_STEPS, SAMPLE_CHOICE_PARAMS
 from ganaug.over_sampling._selection import match_moments
 from ganaug.utils._random import draw_seed
 
-SELECTION = ("synthetic_share", "reject_outliers", "match_moments")
 VARIANTS = {  # name: GANOversampler parameters
     "gan-pure": {"synthetic_share": 1.0, "reject_outliers": False},
     "gan-filter": {"synthetic_share": 1.0, "reject_outliers": True},
@@ -80,7 +79,7 @@ def epochs_for(splits, ratio: float, factor: float) -> int:
 class SharedFitGAN(GANOversampler):
     """GANOversampler that reuses the generator of an identical earlier fit.
 
-    Variants that differ only in ``SELECTION`` train the same generator; the
+    Variants that differ only in ``SAMPLE_CHOICE_PARAMS`` train the same generator; the
     first fit is kept and later ones take it (drawing the same seed from the
     random state, so the samples are those a fresh fit would give).
     """
@@ -97,7 +96,7 @@ class SharedFitGAN(GANOversampler):
     )
 
     def _fit_generator(self, X, y, rng, run):
-        training = {k: v for k, v in self.get_params().items() if k not in SELECTION}
+        training = {k: v for k, v in self.get_params().items() if k not in SAMPLE_CHOICE_PARAMS}
         key = (hashlib.sha1(X.tobytes() + y.tobytes()).hexdigest(), repr(sorted(training.items())))
         if key in _FITS:
             draw_seed(rng)  # the draw a fit makes for its training seed

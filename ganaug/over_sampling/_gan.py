@@ -57,6 +57,9 @@ GENERATION_ELEMENTS = 2**22
 # checkpoint_selection="kid": scores per run, and generated samples per class and score.
 SELECTION_SCORES = 20
 SELECTION_SAMPLES = 500
+# Parameters that choose which new samples fit_resample returns from the
+# trained generator; training never reads them.
+SAMPLE_CHOICE_PARAMS = ("synthetic_share", "reject_outliers", "match_moments")
 
 
 _RANDOM_STATE_DOC = """random_state : int, RandomState instance or None, default=None
@@ -736,7 +739,9 @@ class GANOversampler(BaseOverSampler):
         resume : bool, default=False
             Continue from ``checkpoint`` when that file exists (a new run
             starts otherwise). The parameters must be those of the run that
-            wrote it; ``device`` and ``verbose`` may differ.
+            wrote it, except ``device``, ``verbose`` and those that only choose
+            among the generator's samples (``synthetic_share``,
+            ``reject_outliers``, ``match_moments``).
         callbacks : sequence of Callback, default=()
             Extra training hooks, e.g.
             :class:`ganaug.training.tensorboard.TensorBoardLogger`.
@@ -768,7 +773,8 @@ class GANOversampler(BaseOverSampler):
 
     def _resumable_params(self) -> dict:
         params = plain_params(self.get_params(deep=False))
-        return {k: v for k, v in params.items() if k not in ("device", "verbose")}
+        ignored = ("device", "verbose", *SAMPLE_CHOICE_PARAMS)
+        return {k: v for k, v in params.items() if k not in ignored}
 
     # -- generation -----------------------------------------------------------
     def _generate_codes(self, n_samples: int, cls: Any, rng: np.random.RandomState):

@@ -96,6 +96,20 @@ def test_resume_refuses_other_settings_and_model_files(small_images, tmp_path):
         load_training_state(model)
 
 
+def test_resume_accepts_other_sample_choices(small_images, tmp_path):
+    """synthetic_share, reject_outliers and match_moments do not touch training."""
+    X, y = small_images
+    path = tmp_path / "checkpoint.pt"
+    first = GANOversampler(**{**PARAMS, "epochs": 1}).fit_generator(X, y, checkpoint=path)
+    choices = {"synthetic_share": 1.0, "reject_outliers": False, "match_moments": False}
+    resumed = GANOversampler(**{**PARAMS, "epochs": 1, **choices}).fit_generator(
+        X, y, checkpoint=path, resume=True
+    )
+    for name, tensor in resumed.generator_.state_dict().items():
+        assert torch.equal(tensor, first.generator_.state_dict()[name]), name
+    assert resumed.fit_resample(X, y)[0].shape[0] > len(X)
+
+
 def test_only_the_main_process_writes_checkpoints(tmp_path):
     path = tmp_path / "checkpoint.pt"
     worker = SimpleNamespace(is_main=False, step=5, state_dict=lambda: {"step": 5})
