@@ -5,10 +5,12 @@ from __future__ import annotations
 import base64
 import json
 import os
+import platform
 import shutil
 import tempfile
 from dataclasses import dataclass
 from html import escape
+from importlib import metadata
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +27,9 @@ from ._svg import histogram_plot, interval_plot, line_plot
 HEADLINE_METRICS = ("auroc", "balanced_accuracy")
 REFERENCES = ("class-weight", "threshold", "ros", "smote")
 NOT_SYNTHETIC = ("none", "oracle", *REFERENCES)
+# The libraries whose versions can move the scores (numerics, classifiers,
+# resampling, metrics); reports record them so a rerun can match them.
+SCORED_WITH = ("torch", "numpy", "scipy", "scikit-learn", "imbalanced-learn", "monai", "pandas")
 
 
 @dataclass
@@ -119,6 +124,17 @@ def verdicts(report: LiftReport) -> list[str]:
     return sentences
 
 
+def library_versions() -> dict[str, str]:
+    """Python's and each of :data:`SCORED_WITH`'s installed versions."""
+    versions = {"python": platform.python_version(), "ganaug": __version__}
+    for name in SCORED_WITH:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
 def _blocks(report: LiftReport, title: str) -> list[_Block]:
     settings = report.settings
     blocks = [
@@ -138,6 +154,12 @@ def _blocks(report: LiftReport, title: str) -> list[_Block]:
             f"Validation {settings['n_val']} (model selection), test {settings['n_test']} "
             f"(all scores). Seeds {settings['seeds']}, paired: every method sees the same "
             f"sub-sample and classifier budget per seed. Classifier: {settings['classifier']}.",
+        ),
+        _Block(
+            "p",
+            "Made with "
+            + ", ".join(f"{name} {version}" for name, version in library_versions().items())
+            + "; other versions can move the scores by a few thousandths.",
         ),
         _Block("h2", "Verdict"),
     ]
@@ -373,6 +395,7 @@ def write_report(report: LiftReport, out_dir: Path, title: str) -> Path:
             table.to_csv(tmp / name, index=False)
         results = {
             "ganaug_version": __version__,
+            "versions": library_versions(),
             "settings": report.settings,
             "verdicts": verdicts(report),
             "summary": report.summary().reset_index().to_dict("records"),

@@ -6,6 +6,8 @@ from xml.etree import ElementTree
 import numpy as np
 import pandas as pd
 import pytest
+import sklearn
+import torch
 from imblearn.over_sampling import RandomOverSampler
 from imblearn.over_sampling.base import BaseOverSampler
 from sklearn.neighbors import KNeighborsClassifier
@@ -157,6 +159,10 @@ def test_report_files(report, tmp_path):
     assert pd.read_csv(out / "scores.csv").shape == report.scores.shape
     results = json.loads((out / "results.json").read_text())
     assert results["settings"]["imbalance_ratio"] == 10
+    # the versions that made the scores, for a rerun to match
+    assert results["versions"]["scikit-learn"] == sklearn.__version__
+    assert results["versions"]["torch"] == torch.__version__
+    assert f"scikit-learn {sklearn.__version__}" in markdown
     assert (out / "samples_0.png").read_bytes().startswith(b"\x89PNG")
     for svg in out.glob("*.svg"):
         assert ElementTree.parse(svg).getroot().tag.endswith("svg")
