@@ -159,7 +159,7 @@ def _blocks(report: LiftReport, title: str) -> list[_Block]:
             "p",
             "Made with "
             + ", ".join(f"{name} {version}" for name, version in library_versions().items())
-            + "; other versions can move the scores by a few thousandths.",
+            + "; other versions may move the scores slightly.",
         ),
         _Block("h2", "Verdict"),
     ]
