@@ -126,7 +126,7 @@ def verdicts(report: LiftReport) -> list[str]:
 
 def library_versions() -> dict[str, str]:
     """Python's and each of :data:`SCORED_WITH`'s installed versions."""
-    versions = {"python": platform.python_version(), "ganaug": __version__}
+    versions = {"python": platform.python_version()}
     for name in SCORED_WITH:
         try:
             versions[name] = metadata.version(name)
