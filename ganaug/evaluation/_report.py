@@ -10,13 +10,13 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from html import escape
-from importlib import metadata
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from .. import __version__
+from ..utils._versions import package_versions
 from ._memorization import COPY_FACTOR, HOLDOUT_QUANTILE, MAX_NEAR_COPY_SHARE
 from ._metrics import METRICS
 from ._png import encode_png, sample_grid
@@ -27,9 +27,6 @@ from ._svg import histogram_plot, interval_plot, line_plot
 HEADLINE_METRICS = ("auroc", "balanced_accuracy")
 REFERENCES = ("class-weight", "threshold", "ros", "smote")
 NOT_SYNTHETIC = ("none", "oracle", *REFERENCES)
-# The libraries whose versions can move the scores (numerics, classifiers,
-# resampling, metrics); reports record them so a rerun can match them.
-SCORED_WITH = ("torch", "numpy", "scipy", "scikit-learn", "imbalanced-learn", "monai", "pandas")
 
 
 @dataclass
@@ -124,30 +121,19 @@ def verdicts(report: LiftReport) -> list[str]:
     return sentences
 
 
-def library_versions() -> dict[str, str]:
-    """Python's and each of :data:`SCORED_WITH`'s installed versions."""
-    versions = {"python": platform.python_version()}
-    for name in SCORED_WITH:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = "not installed"
-    return versions
-
-
-def _blocks(report: LiftReport, title: str) -> list[_Block]:
+def _blocks(report: LiftReport, title: str, versions: dict[str, str | None]) -> list[_Block]:
     settings = report.settings
     blocks = [
         _Block("h1", title),
         _Block(
             "p",
-            f"ganaug {__version__}. Training split {settings['n_train']} samples "
-            f"{settings['class_counts']}, minority classes {settings['minority_classes']}, "
-            f"sub-sampled to 1:{settings['imbalance_ratio']} per seed"
-            if settings.get("imbalance_ratio")
-            else f"ganaug {__version__}. Training split {settings['n_train']} samples "
-            f"{settings['class_counts']}, minority classes {settings['minority_classes']}, "
-            "not sub-sampled",
+            f"Training split {settings['n_train']} samples {settings['class_counts']}, "
+            f"minority classes {settings['minority_classes']}, "
+            + (
+                f"sub-sampled to 1:{settings['imbalance_ratio']} per seed"
+                if settings.get("imbalance_ratio")
+                else "not sub-sampled"
+            ),
         ),
         _Block(
             "p",
@@ -158,7 +144,7 @@ def _blocks(report: LiftReport, title: str) -> list[_Block]:
         _Block(
             "p",
             "Made with "
-            + ", ".join(f"{name} {version}" for name, version in library_versions().items())
+            + ", ".join(f"{name} {v or 'not installed'}" for name, v in versions.items())
             + "; other versions may move the scores slightly.",
         ),
         _Block("h2", "Verdict"),
@@ -379,7 +365,9 @@ def write_report(report: LiftReport, out_dir: Path, title: str) -> Path:
         raise FileExistsError(
             f"{out_dir} already exists; choose a new folder so the earlier report is kept."
         )
-    blocks = _blocks(report, title)
+    # Recorded so a rerun can match them: other versions may move the scores.
+    versions = {"python": platform.python_version(), **package_versions()}
+    blocks = _blocks(report, title, versions)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
     try:
@@ -395,7 +383,7 @@ def write_report(report: LiftReport, out_dir: Path, title: str) -> Path:
             table.to_csv(tmp / name, index=False)
         results = {
             "ganaug_version": __version__,
-            "versions": library_versions(),
+            "versions": versions,
             "settings": report.settings,
             "verdicts": verdicts(report),
             "summary": report.summary().reset_index().to_dict("records"),

@@ -11,7 +11,6 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +19,11 @@ from sklearn.model_selection import train_test_split
 from ..datasets import Splits, load_splits
 from ..datasets._splits import split_off_test
 from ..evaluation import LiftReport
+from ..utils._versions import package_versions
 from ._schema import FOLDER_DEFAULTS, data_kind, resolve_recipe
 from ._yaml import dump_yaml
 
 LOGISTIC_GRID = {"logisticregression__C": [0.001, 0.01, 0.1, 1.0]}
-PACKAGES = ("ganaug", "torch", "monai", "scikit-learn", "imbalanced-learn", "numpy", "pandas")
 RECIPE_FILE, RUN_FILE = "recipe.yaml", "run.json"
 
 
@@ -135,16 +134,6 @@ def _build_classifier(spec: dict, images: bool, device: str) -> tuple[Any, dict 
     return "auto", None
 
 
-def _versions() -> dict[str, str | None]:
-    out = {}
-    for name in PACKAGES:
-        try:
-            out[name] = version(name)
-        except PackageNotFoundError:
-            out[name] = None
-    return out
-
-
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -163,7 +152,7 @@ def _run_record(recipe, report, data_name, command, started, clock) -> dict:
         "seeds": report.settings["seeds"],
         "device": str(resolve_device(recipe["evaluation"]["device"])),
         "torch_threads": torch.get_num_threads(),
-        "versions": _versions(),
+        "versions": package_versions(),
         "python": platform.python_version(),
         "platform": platform.platform(),
         "started": started,
