@@ -7,7 +7,7 @@
 BENCHMARKS.md lists every command behind its tables. The variants (``VARIANTS``)
 differ in which new samples ``fit_resample`` returns (``synthetic_share``,
 ``reject_outliers``, ``match_moments``, the order of filter and matching) or
-in training: no class loss, checkpoint selection, twice the steps
+in training: no class loss, checkpoint selection, two or ten times the steps
 (``steps_factor``, turned into ``epochs`` for the data and ratio), LeCam, mode
 seeking, training on the minority alone. Variants with the
 same training settings train the same generator, so one fit per seed serves
@@ -53,6 +53,7 @@ VARIANTS = {  # name: GANOversampler parameters
     # training changes: keep the generator closest to the real class (KID), train longer
     "gan-kid": {"checkpoint_selection": "kid"},
     "gan-long": {"steps_factor": 2},
+    "gan-10x": {"steps_factor": 10},  # for a GPU (scripts/gpu_check)
     "gan-long-kid": {"steps_factor": 2, "checkpoint_selection": "kid"},
     "gan-lecam": {"lecam_weight": 0.3},  # the weight LeCam-GAN used with DiffAugment
     "gan-long-lecam": {"steps_factor": 2, "lecam_weight": 0.3},
