@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 from bench_lift import LOGISTIC, LOGISTIC_GRID  # the same pipeline as the lift benchmark
 
-from ganaug import GANOversampler
+from ganaug import AugmentedRandomOverSampler, GANOversampler
 from ganaug.datasets import load_splits
 from ganaug.evaluation import evaluate_lift
 from ganaug.evaluation._protocol import minority_target
@@ -59,6 +59,19 @@ VARIANTS = {  # name: GANOversampler parameters
     "gan-long-lecam": {"steps_factor": 2, "lecam_weight": 0.3},
     "gan-target": {"train_on": "target"},  # the minority class alone
     "gan-mode-seeking": {"mode_seeking_weight": 1.0},  # the weight MSGAN used
+    # signature balancing (issue 22): every class gets raw generator samples ...
+    "gan-balanced": {"balance_synthetic": 1.0, "reject_outliers": False, "match_moments": False},
+    "gan-balanced-half": {
+        "balance_synthetic": 0.5,
+        "reject_outliers": False,
+        "match_moments": False,
+    },
+    # ... or filtered and matched ones, each class against its own real samples
+    "gan-balanced-select": {"balance_synthetic": 1.0},
+}
+AUGMENTED = {  # name: AugmentedRandomOverSampler parameters (classical augmentation)
+    "ros-augment": {"balance_synthetic": None},  # the minority's copies only
+    "ros-augment-balanced": {"balance_synthetic": 1.0},
 }
 BASELINES = ["none", "class-weight", "ros", "smote", "oracle"]
 
@@ -114,6 +127,7 @@ class SharedFitGAN(GANOversampler):
         variant = (
             type(self).__name__,
             self.synthetic_share,
+            self.balance_synthetic,
             self.reject_outliers,
             self.class_loss_weight,
         )
@@ -176,7 +190,9 @@ def main() -> None:
     parser.add_argument(
         "--classifiers", nargs="+", default=["auto", "logistic"], choices=["auto", "logistic"]
     )
-    parser.add_argument("--variants", nargs="+", default=list(VARIANTS), choices=VARIANTS)
+    parser.add_argument(
+        "--variants", nargs="+", default=list(VARIANTS), choices=[*VARIANTS, *AUGMENTED]
+    )
     parser.add_argument(
         "--out", default=None, help="also write each classifier's report to OUT-<classifier>"
     )
@@ -184,6 +200,9 @@ def main() -> None:
     splits = load_splits(args.data)
     samplers = {}
     for name in args.variants:
+        if name in AUGMENTED:
+            samplers[name] = AugmentedRandomOverSampler(**AUGMENTED[name])
+            continue
         params = dict(VARIANTS[name])
         if "steps_factor" in params:
             params["epochs"] = epochs_for(splits, args.ratio, params.pop("steps_factor"))
@@ -215,8 +234,8 @@ def main() -> None:
         print(f"\n### {case} ({minutes:.0f} min)\n")
         print(table(report))
         accepted = {
-            f"{sampler}, share {s:g}, aux {w:g}": round(float(np.mean(v)), 3)
-            for (sampler, s, _, w), v in ACCEPTANCE.items()
+            f"{sampler}, share {s:g}, balance {b}, aux {w:g}": round(float(np.mean(v)), 3)
+            for (sampler, s, b, _, w), v in ACCEPTANCE.items()
             if v
         }
         print(f"\nshare of candidates inside the real manifold: {accepted}")

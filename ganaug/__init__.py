@@ -6,11 +6,11 @@ and 3D volumes; see the README for the evaluation protocol and CLI.
 
 from importlib.metadata import PackageNotFoundError, version
 
-from .over_sampling import GANOversampler
+from .over_sampling import AugmentedRandomOverSampler, GANOversampler
 
 try:
     __version__ = version("ganaug")
 except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0+unknown"
 
-__all__ = ["GANOversampler", "__version__"]
+__all__ = ["AugmentedRandomOverSampler", "GANOversampler", "__version__"]

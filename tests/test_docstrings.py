@@ -6,7 +6,7 @@ from numpydoc.docscrape import ClassDoc
 from numpydoc.validate import validate
 
 import ganaug
-from ganaug import GANOversampler
+from ganaug import AugmentedRandomOverSampler, GANOversampler
 from ganaug.data import ImageEncoder, TabularEncoder
 from ganaug.datasets import load_adrenalmnist3d, load_breastmnist
 from ganaug.demo import run_demo
@@ -15,6 +15,7 @@ from ganaug.training import GANTrainer
 
 PUBLIC = [
     "ganaug.GANOversampler",
+    "ganaug.AugmentedRandomOverSampler",
     "ganaug.GANOversampler.generate",
     "ganaug.GANOversampler.save",
     "ganaug.GANOversampler.load",
@@ -102,6 +103,7 @@ def test_docstring_matches_signature(name):
     "obj",
     [
         GANOversampler,
+        AugmentedRandomOverSampler,
         TabularEncoder,
         ImageEncoder,
         EMA,
@@ -128,6 +130,11 @@ def test_every_fitted_attribute_is_documented(breastmnist_small):
         sampler.fit_resample(*data)
         fitted = {k for k in vars(sampler) if k.endswith("_") and not k.startswith("_")}
         assert fitted <= documented, fitted - documented
+    augmented = AugmentedRandomOverSampler(random_state=0)
+    augmented.fit_resample(X, y)
+    documented = {item.name for item in ClassDoc(AugmentedRandomOverSampler)["Attributes"]}
+    fitted = {k for k in vars(augmented) if k.endswith("_") and not k.startswith("_")}
+    assert fitted == documented, fitted ^ documented
 
 
 def test_version_is_exposed():
@@ -136,7 +143,12 @@ def test_version_is_exposed():
 
 @pytest.mark.parametrize(
     "module",
-    ["ganaug.over_sampling._gan", "ganaug.datasets._medmnist", "ganaug.evaluation._protocol"],
+    [
+        "ganaug.over_sampling._gan",
+        "ganaug.over_sampling._augmented",
+        "ganaug.datasets._medmnist",
+        "ganaug.evaluation._protocol",
+    ],
 )
 def test_docstring_examples_run(module):
     import doctest

@@ -175,7 +175,7 @@ def test_moment_matching_on_a_table_moves_continuous_columns_and_keeps_categorie
 
 def test_evaluation_judges_only_the_synthetic_rows_of_a_mixing_sampler():
     class Mixing:
-        source_indices_ = np.array([0, 1, 2, -1, 0, -1])
+        synthetic_mask_ = np.array([False, False, False, True, False, True])
 
     X_fit = np.array([[0.0], [1.0], [2.0]])
     X_res = np.array([[0.0], [1.0], [2.0], [9.0], [0.0], [8.0]])

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from ..evaluation._methods import DEFAULT_METHODS
-
 
 def _epochs(value: str) -> int | str:
     return value if value == "auto" else int(value)
@@ -37,8 +35,9 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--seed", type=int, default=0, help="first seed")
     parser.add_argument(
         "--methods",
-        default=",".join(DEFAULT_METHODS),
-        help="comma-separated methods, e.g. none,ros,gan,gan+class-weight",
+        default=None,
+        help="comma-separated methods, e.g. none,ros,gan,gan+class-weight (default: "
+        "none,class-weight,threshold,ros,ros-augment (images),smote,gan,oracle)",
     )
     parser.add_argument(
         "--classifier",
@@ -72,7 +71,9 @@ def recipe_from_args(args: argparse.Namespace) -> dict:
             "sampler": {"epochs": args.gan_epochs},
             "classifier": classifier,
             "evaluation": {
-                "methods": [m.strip() for m in args.methods.split(",") if m.strip()],
+                "methods": None
+                if args.methods is None
+                else [m.strip() for m in args.methods.split(",") if m.strip()],
                 "imbalance_ratio": args.ratio or None,
                 "n_seeds": args.seeds,
                 "random_state": args.seed,

@@ -7,11 +7,42 @@ from typing import Any
 
 from imblearn.over_sampling import SMOTE, SMOTENC, RandomOverSampler
 
-from ..over_sampling import GANOversampler
+from ..over_sampling import AugmentedRandomOverSampler, GANOversampler
 
 MODIFIERS = ("class-weight", "threshold")
 NO_RESAMPLING = ("none", "oracle")
-DEFAULT_METHODS = ("none", "class-weight", "threshold", "ros", "smote", "gan", "oracle")
+DEFAULT_METHODS = (
+    "none",
+    "class-weight",
+    "threshold",
+    "ros",
+    "ros-augment",
+    "smote",
+    "gan",
+    "oracle",
+)
+IMAGE_ONLY_METHODS = ("ros-augment",)
+
+
+def default_methods(images: bool, oracle: bool) -> list[str]:
+    """The methods compared when none are named: for tables, those that take tables.
+
+    Parameters
+    ----------
+    images : bool
+        Whether the data are images or volumes.
+    oracle : bool
+        Whether the oracle can be formed (the minority was sub-sampled).
+
+    Returns
+    -------
+    methods : list of str
+    """
+    return [
+        m
+        for m in DEFAULT_METHODS
+        if (m != "oracle" or oracle) and (images or m not in IMAGE_ONLY_METHODS)
+    ]
 
 
 @dataclass(frozen=True)
@@ -74,8 +105,11 @@ def parse_method(name: str, samplers: dict[str, Any]) -> Method:
     )
 
 
-def default_samplers(categorical: list | None, smallest_minority: int) -> dict[str, Any]:
-    """The built-in resamplers: ``ros``, ``smote`` (SMOTENC for categorical tables), ``gan``.
+def default_samplers(
+    categorical: list | None, smallest_minority: int, images: bool = False
+) -> dict[str, Any]:
+    """The built-in resamplers: ``ros``, ``smote`` (SMOTENC for categorical tables),
+    ``gan``, and for images ``ros-augment`` (:class:`AugmentedRandomOverSampler`).
 
     Parameters
     ----------
@@ -84,6 +118,8 @@ def default_samplers(categorical: list | None, smallest_minority: int) -> dict[s
     smallest_minority : int
         Size of the smallest class to over-sample; SMOTE's ``k_neighbors`` is
         capped below it.
+    images : bool, default=False
+        Whether the data are images or volumes.
 
     Returns
     -------
@@ -95,4 +131,7 @@ def default_samplers(categorical: list | None, smallest_minority: int) -> dict[s
         if categorical
         else SMOTE(k_neighbors=k)
     )
-    return {"ros": RandomOverSampler(), "smote": smote, "gan": GANOversampler()}
+    samplers = {"ros": RandomOverSampler(), "smote": smote, "gan": GANOversampler()}
+    if images:
+        samplers["ros-augment"] = AugmentedRandomOverSampler()
+    return samplers

@@ -30,7 +30,7 @@ from ._fidelity import (
     precision_recall_coverage,
 )
 from ._memorization import check_memorization
-from ._methods import DEFAULT_METHODS, Method, default_samplers, parse_method
+from ._methods import Method, default_methods, default_samplers, parse_method
 from ._metrics import classification_scores
 from ._results import LiftReport
 
@@ -220,9 +220,9 @@ def _configure_sampler(sampler, data: _Dataset, seed: int, device: str, verbose:
 def _appended_rows(sampler, X_fit, X_res, y_res):
     """The new rows a sampler made, when it kept the input rows in front (imblearn's way).
 
-    A sampler that says which rows duplicate input rows (GANOversampler's
-    ``source_indices_``, -1 for a synthetic row) has only its synthetic rows
-    returned, so fidelity and memorization judge what its generator made.
+    A sampler that says which rows it made rather than copied (ganaug's
+    ``synthetic_mask_``) has only those returned, so fidelity and
+    memorization judge what its generator made.
     """
     n = len(X_fit)
     if len(X_res) <= n:
@@ -232,9 +232,9 @@ def _appended_rows(sampler, X_fit, X_res, y_res):
     if not same:
         return None
     rows = np.arange(n, len(X_res))
-    sources = getattr(sampler, "source_indices_", None)
-    if sources is not None and len(sources) == len(X_res):
-        rows = rows[sources[n:] < 0]
+    synthetic = getattr(sampler, "synthetic_mask_", None)
+    if synthetic is not None and len(synthetic) == len(X_res):
+        rows = rows[synthetic[n:]]
     return _take(X_res, rows), y_res[rows]
 
 
@@ -331,7 +331,7 @@ class _Protocol:
         """Fidelity and memorization of the samples a resampler added, per class."""
         X_added, y_added = added
         data = self.data
-        for cls in np.unique(y_added):
+        for cls in self.minority:
             synthetic = self._class_rows(X_added, y_added, cls)
             if len(synthetic) < 2:
                 continue
@@ -458,13 +458,16 @@ def evaluate_lift(
     methods : sequence of str, optional
         Methods to compare. Bases: ``none``, ``oracle`` (removed real minority
         samples added back, with class weights: the attainable upper bound),
-        ``ros`` (RandomOverSampler), ``smote`` (SMOTE, SMOTENC for categorical
-        tables), ``gan`` (GANOversampler) and any key of ``samplers``;
+        ``ros`` (RandomOverSampler), ``ros-augment`` (images only:
+        :class:`~ganaug.AugmentedRandomOverSampler`, augmented copies in every
+        class), ``smote`` (SMOTE, SMOTENC for categorical tables), ``gan``
+        (GANOversampler) and any key of ``samplers``;
         modifiers ``+class-weight`` and ``+threshold`` (decision threshold
         tuned for balanced accuracy on the validation split), alone
         (``"class-weight"``) or combined (``"gan+class-weight"``). Default:
-        none, class-weight, threshold, ros, smote, gan and, when
-        ``imbalance_ratio`` is set, oracle. ``none`` is always included.
+        none, class-weight, threshold, ros, ros-augment (images), smote, gan
+        and, when ``imbalance_ratio`` is set, oracle. ``none`` is always
+        included.
     samplers : dict, optional
         Resamplers by name, adding to or replacing the built-in ``ros``,
         ``smote`` and ``gan`` (e.g. ``{"gan": GANOversampler(epochs=50)}``).
@@ -543,9 +546,10 @@ def evaluate_lift(
             f"Sampler names {joined} contain '+', which joins a base and modifiers in a "
             "method name ('gan+class-weight'); rename them, e.g. with '-'."
         )
-    table = {**default_samplers(data.categorical, smallest), **(samplers or {})}
+    images = data.sample_shape is not None
+    table = {**default_samplers(data.categorical, smallest, images), **(samplers or {})}
     if methods is None:
-        methods = [m for m in DEFAULT_METHODS if m != "oracle" or imbalance_ratio is not None]
+        methods = default_methods(images, oracle=imbalance_ratio is not None)
     parsed = [parse_method(m, table) for m in methods]
     if any(m.oracle for m in parsed) and imbalance_ratio is None:
         raise ValueError(

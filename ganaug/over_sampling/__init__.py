@@ -1,5 +1,6 @@
 """Over-samplers that follow imbalanced-learn's API."""
 
+from ._augmented import AugmentedRandomOverSampler
 from ._gan import GANOversampler
 
-__all__ = ["GANOversampler"]
+__all__ = ["AugmentedRandomOverSampler", "GANOversampler"]

@@ -45,6 +45,7 @@ from ..utils._validation import (
     check_not_sparse,
     check_tabular,
 )
+from ._base import BALANCE_SYNTHETIC_DOC, SyntheticOversampler
 from ._persistence import from_checkpoint, plain_params, to_checkpoint
 from ._selection import inside_real_manifold, match_moments
 
@@ -59,7 +60,7 @@ SELECTION_SCORES = 20
 SELECTION_SAMPLES = 500
 # Parameters that choose which new samples fit_resample returns from the
 # trained generator; training never reads them.
-SAMPLE_CHOICE_PARAMS = ("synthetic_share", "reject_outliers", "match_moments")
+SAMPLE_CHOICE_PARAMS = ("synthetic_share", "balance_synthetic", "reject_outliers", "match_moments")
 
 
 _RANDOM_STATE_DOC = """random_state : int, RandomState instance or None, default=None
@@ -71,8 +72,14 @@ _RANDOM_STATE_DOC = """random_state : int, RandomState instance or None, default
 @Substitution(
     sampling_strategy=BaseOverSampler._sampling_strategy_docstring,
     random_state=_RANDOM_STATE_DOC,
+    balance_synthetic=BALANCE_SYNTHETIC_DOC.format(
+        default="None",
+        unbalanced="``synthetic_share`` of their new samples, the rest duplicates.",
+        balanced="The outlier filter and moment matching apply to the synthetic\n"
+        "        samples of every class, each against the class's real samples.",
+    ),
 )
-class GANOversampler(BaseOverSampler):
+class GANOversampler(SyntheticOversampler):
     """Over-sample minority classes with samples from a conditional GAN.
 
     A drop-in for imblearn's ``SMOTE``: ``fit_resample(X, y)`` returns the
@@ -182,7 +189,11 @@ class GANOversampler(BaseOverSampler):
         generator's narrower minority class); a quarter synthetic was never
         significantly worse than random over-sampling, and not better either
         (with ``match_moments``; without it, a logistic regression on pixels
-        lost 0.011 AUROC at 1:10 and 1:25).
+        lost 0.011 AUROC at 1:10 and 1:25). Not used with
+        ``balance_synthetic``, whose new samples for ``sampling_strategy``
+        are all duplicates.
+
+    {balance_synthetic}
 
     reject_outliers : bool, default=True
         Drop synthetic samples that lie outside the real class's k-NN manifold
@@ -269,6 +280,10 @@ class GANOversampler(BaseOverSampler):
         input row it is (the originals and the duplicates), or -1 for a
         synthetic sample.
 
+    synthetic_mask_ : ndarray of bool
+        After :meth:`fit_resample`: True for every returned sample the
+        generator made (``source_indices_ == -1``).
+
     checkpoint_scores_ : list of (int, float)
         With ``checkpoint_selection="kid"``: ``(step, kernel distance)`` of
         every scored generator; empty otherwise.
@@ -334,7 +349,7 @@ class GANOversampler(BaseOverSampler):
     """
 
     _parameter_constraints: dict = {
-        **BaseOverSampler._parameter_constraints,
+        **SyntheticOversampler._parameter_constraints,
         "architecture": [StrOptions({"auto", "mlp", "conv"})],
         "epochs": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "batch_size": [Interval(Integral, 2, None, closed="left")],
@@ -386,6 +401,7 @@ class GANOversampler(BaseOverSampler):
         discriminator_lr=4e-4,
         discriminator_steps=1,
         synthetic_share=0.25,
+        balance_synthetic=None,
         reject_outliers=True,
         match_moments=True,
         checkpoint_selection="last",
@@ -417,6 +433,7 @@ class GANOversampler(BaseOverSampler):
         self.discriminator_lr = discriminator_lr
         self.discriminator_steps = discriminator_steps
         self.synthetic_share = synthetic_share
+        self.balance_synthetic = balance_synthetic
         self.reject_outliers = reject_outliers
         self.match_moments = match_moments
         self.checkpoint_selection = checkpoint_selection
@@ -633,39 +650,27 @@ class GANOversampler(BaseOverSampler):
         policy = self._augment_policy()  # refuses a bad policy before any training
         self._train(self._encode(X[rows]), codes[rows], policy, draw_seed(rng), run)
 
-    def _fit_resample(self, X, y):
-        rng = check_random_state(self.random_state)
+    def _fit_synthesis(self, X: np.ndarray, y: np.ndarray, rng) -> None:
+        if self.balance_synthetic is not None and self.train_on == "target":
+            raise ValueError(
+                f"balance_synthetic={self.balance_synthetic} gives every class synthetic "
+                "samples, but train_on='target' trains the generator on the classes to "
+                "over-sample only; use train_on='all', or balance_synthetic=None."
+            )
         self._fit_generator(X, y, rng, _Run())
-        X_new, y_new, sources = [X], [y], [np.arange(len(y))]
         self.acceptance_rate_ = {}
-        for cls, n_samples in self.sampling_strategy_.items():
-            if n_samples == 0:
-                continue
-            samples, rows = self._new_samples(X, y, cls, n_samples, rng)
-            X_new.append(samples)
-            y_new.append(np.full(n_samples, cls, dtype=y.dtype))
-            sources.append(rows)
-        self.source_indices_ = np.concatenate(sources)
-        return np.concatenate(X_new), np.concatenate(y_new)
 
-    def _new_samples(self, X: np.ndarray, y: np.ndarray, cls: Any, n_samples: int, rng):
-        """``n_samples`` new samples of ``cls``: synthetic ones, then real duplicates.
+    def _unbalanced_share(self) -> float:
+        return self.synthetic_share
 
-        Returns the samples and, per sample, the row of ``X`` it duplicates (-1
-        for a synthetic one).
-        """
-        members = np.flatnonzero(y == cls)
-        n_synthetic = round(self.synthetic_share * n_samples)
-        synthetic = X[:0]
-        if n_synthetic:
-            n_draw = 2 * n_synthetic if self.reject_outliers else n_synthetic
-            codes = self._generate_codes(n_draw, cls, rng).reshape(n_draw, -1)
-            codes = self._chosen_codes(codes, self._encoded_rows(X[members]), n_synthetic, cls)
-            if len(codes):
-                synthetic = self._decode(codes).reshape(len(codes), *X.shape[1:])
-        duplicates = rng.choice(members, n_samples - len(synthetic))
-        rows = np.concatenate([np.full(len(synthetic), -1), duplicates])
-        return np.concatenate([synthetic, X[duplicates]]), rows
+    def _synthetic_rows(self, X: np.ndarray, y: np.ndarray, cls: Any, n_samples: int, rng):
+        """Generator samples of ``cls``: filtered and matched (:meth:`_chosen_codes`)."""
+        n_draw = 2 * n_samples if self.reject_outliers else n_samples
+        codes = self._generate_codes(n_draw, cls, rng).reshape(n_draw, -1)
+        codes = self._chosen_codes(codes, self._encoded_rows(X[y == cls]), n_samples, cls)
+        if not len(codes):
+            return X[:0], np.zeros(0, dtype=int)
+        return self._decode(codes).reshape(len(codes), *X.shape[1:]), np.full(len(codes), -1)
 
     def _chosen_codes(self, codes: np.ndarray, real: np.ndarray, n_synthetic: int, cls: Any):
         """At most ``n_synthetic`` of the candidate ``codes``: filtered, then matched.

@@ -22,7 +22,7 @@ from sklearn.utils._param_validation import (
 from ..datasets import load_splits
 from ..datasets._splits import BUNDLED, TABLES
 from ..evaluation import CNNClassifier, evaluate_lift
-from ..evaluation._methods import DEFAULT_METHODS, parse_method
+from ..evaluation._methods import default_methods, default_samplers, parse_method
 from ..over_sampling import GANOversampler
 from ._errors import RecipeError
 
@@ -216,15 +216,13 @@ def _resolve_classifier(values: object) -> dict:
     return resolved
 
 
-def _resolve_evaluation(values: object) -> dict:
+def _resolve_evaluation(values: object, images: bool) -> dict:
     allowed = list(EVALUATION_CONSTRAINTS)
     evaluation = _check("evaluation", values, EVALUATION_CONSTRAINTS, allowed, "evaluate_lift")
     resolved = {**_defaults(evaluate_lift, allowed), **evaluation}
-    samplers = dict.fromkeys(("ros", "smote", "gan"))
+    samplers = default_samplers(None, 2, images=True)
     if resolved["methods"] is None:
-        resolved["methods"] = [
-            m for m in DEFAULT_METHODS if m != "oracle" or resolved["imbalance_ratio"] is not None
-        ]
+        resolved["methods"] = default_methods(images, resolved["imbalance_ratio"] is not None)
     for method in resolved["methods"]:
         try:
             oracle = parse_method(method, samplers).oracle
@@ -235,6 +233,11 @@ def _resolve_evaluation(values: object) -> dict:
                 "evaluation.methods: 'oracle' needs evaluation.imbalance_ratio (e.g. 10)"
             )
     return resolved
+
+
+def _holds_images(data: dict) -> bool:
+    """Whether a data source is known, from its name, to hold images (not an .npz)."""
+    return data["source"] in BUNDLED or data_kind(data["source"]) == "folder"
 
 
 def resolve_recipe(raw: object, name: str = "recipe") -> dict:
@@ -279,6 +282,6 @@ def resolve_recipe(raw: object, name: str = "recipe") -> dict:
         "data": data,
         "sampler": {**_defaults(GANOversampler, sampler_keys), **sampler},
         "classifier": _resolve_classifier(raw.get("classifier")),
-        "evaluation": _resolve_evaluation(raw.get("evaluation")),
+        "evaluation": _resolve_evaluation(raw.get("evaluation"), _holds_images(data)),
         "output": raw.get("output", DEFAULT_OUTPUT),
     }

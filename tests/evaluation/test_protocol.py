@@ -15,6 +15,7 @@ from sklearn.neighbors import KNeighborsClassifier
 from ganaug import GANOversampler
 from ganaug.datasets import load_breastmnist
 from ganaug.evaluation import METRICS, CNNClassifier, evaluate_lift, paired_lift
+from ganaug.evaluation._methods import default_methods
 
 pytestmark = pytest.mark.slow
 
@@ -330,3 +331,33 @@ def test_user_feature_extractor_callable_and_torchscript(breast, tmp_path):
             feature_extractor=str(tmp_path / "junk.pt"),
             **kwargs,
         )
+
+
+def test_images_get_augmented_ros_by_default_and_balanced_samplers_are_judged(breast):
+    assert "ros-augment" in default_methods(images=True, oracle=True)
+    assert "ros-augment" not in default_methods(images=False, oracle=True)
+    val, test = breast["val"], breast["test"]
+    report = evaluate_lift(
+        val.images,
+        val.target,
+        test.images[:80],
+        test.target[:80],
+        samplers={
+            "gan": GANOversampler(epochs=1, reject_outliers=False),
+            "gan-balanced": GANOversampler(
+                epochs=1, balance_synthetic=1.0, reject_outliers=False
+            ),
+        },
+        methods=["ros", "ros-augment", "gan", "gan-balanced"],
+        classifier=CNNClassifier(n_steps=3),
+        imbalance_ratio=2,
+        n_seeds=1,
+        verbose=0,
+    )
+    n_train = report.scores.set_index("method")["n_train"]
+    assert n_train["ros-augment"] == n_train["gan-balanced"] == 2 * n_train["ros"]
+    # only the minority's synthetic samples are judged, for every sampler that made some
+    fidelity = report.fidelity
+    judged = fidelity[fidelity.space == fidelity.space.iloc[0]]
+    assert set(judged["class"]) == {0}
+    assert {"ros-augment", "gan", "gan-balanced"} <= set(judged.method)

@@ -1,0 +1,238 @@
+"""AugmentedRandomOverSampler: random over-sampling with classical image augmentation."""
+
+from __future__ import annotations
+
+import math
+from numbers import Integral, Real
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import torch
+from imblearn.over_sampling.base import BaseOverSampler
+from imblearn.utils import Substitution, check_target_type
+from sklearn.utils._param_validation import Interval
+from sklearn.utils.validation import check_consistent_length, validate_data
+
+from ..data.images import ImageEncoder
+from ..utils._validation import check_images, check_not_sparse
+from ._base import BALANCE_SYNTHETIC_DOC, SyntheticOversampler
+
+# Probability that a copy's contrast, and its noise, are changed.
+GAMMA_PROB = NOISE_PROB = 0.5
+
+
+@Substitution(
+    sampling_strategy=BaseOverSampler._sampling_strategy_docstring,
+    balance_synthetic=BALANCE_SYNTHETIC_DOC.format(
+        default="1.0",
+        unbalanced="every new sample is an augmented copy of a real one.",
+        balanced="Augmented only in the minority (None), the copies lowered a CNN's\n"
+        "        AUROC on BreastMNIST at 1:10; augmented in every class, they raised it\n"
+        "        (BENCHMARKS.md).",
+    ),
+)
+class AugmentedRandomOverSampler(SyntheticOversampler):
+    """Over-sample images with randomly transformed copies of real ones.
+
+    What a careful researcher does without a generator: duplicate real
+    images, as ``RandomOverSampler`` does, and transform the copies with
+    classical augmentation (MONAI's random affine and elastic deformations,
+    gamma contrast and Gaussian noise), in 2D or 3D. With the default
+    ``balance_synthetic=1.0`` every class, the majority included, receives
+    as many augmented copies as it has samples after over-sampling, so
+    augmentation is no cue to the class. It is the honest baseline for every
+    generative sampler, and an over-sampler in its own right.
+
+    ``X`` holds images ``(n, H, W)`` / ``(n, C, H, W)``, volumes
+    ``(n, D, H, W)`` / ``(n, C, D, H, W)``, or flat rows folded by
+    ``image_shape``; the output has the input's shape, dtype and value range.
+
+    Parameters
+    ----------
+    {sampling_strategy}
+
+    random_state : int, RandomState instance or None, default=None
+        Chooses the copied samples and seeds their transforms.
+
+    rotation : float, default=15.0
+        Largest rotation, in degrees, about each spatial axis.
+
+    scale : float, default=0.1
+        Largest relative zoom in or out, per axis.
+
+    translation : float, default=0.1
+        Largest shift, as a share of the image size, per axis.
+
+    elastic : float, default=0.5
+        Probability of a smooth elastic deformation (a few pixels) of a copy.
+
+    gamma : float, default=0.25
+        With probability 0.5, contrast is changed by a gamma drawn from
+        ``[1 / (1 + gamma), 1 + gamma]``; 0 disables it.
+
+    noise : float, default=0.02
+        With probability 0.5, Gaussian noise of this standard deviation, as a
+        share of the data's value range, is added; 0 disables it.
+
+    {balance_synthetic}
+
+    image_shape : tuple of int, default=None
+        Shape of one sample when ``X`` holds flat rows, e.g. ``(28, 28)``.
+
+    spatial_dims : {{2, 3}} or None, default=None
+        Spatial axes of a sample. None guesses: ``(A, H, W)`` is a channel-first
+        image when ``A <= 4``, else a volume.
+
+    Attributes
+    ----------
+    sampling_strategy_ : dict
+        Number of samples to add per class.
+
+    source_indices_ : ndarray of int
+        For every returned sample, the input row it is or was transformed from.
+
+    synthetic_mask_ : ndarray of bool
+        True for every returned sample that is a transformed copy.
+
+    n_features_in_ : int
+        Number of values per sample (pixels).
+
+    sample_shape_ : tuple of int
+        Shape of one sample.
+
+    See Also
+    --------
+    GANOversampler : Synthetic samples from a conditional GAN.
+    imblearn.over_sampling.RandomOverSampler : Duplication without augmentation.
+
+    Examples
+    --------
+    >>> from collections import Counter
+    >>> from ganaug import AugmentedRandomOverSampler
+    >>> from ganaug.datasets import load_breastmnist
+    >>> data = load_breastmnist("val")
+    >>> sorted(Counter(data.target.tolist()).items())
+    [(0, 21), (1, 57)]
+    >>> sampler = AugmentedRandomOverSampler(random_state=0)
+    >>> X_res, y_res = sampler.fit_resample(data.images, data.target)
+    >>> sorted(Counter(y_res.tolist()).items())
+    [(0, 114), (1, 114)]
+    >>> int(sampler.synthetic_mask_.sum())
+    114
+    """
+
+    _parameter_constraints: dict = {
+        **SyntheticOversampler._parameter_constraints,
+        "rotation": [Interval(Real, 0, 180, closed="both")],
+        "scale": [Interval(Real, 0, 1, closed="left")],
+        "translation": [Interval(Real, 0, 1, closed="left")],
+        "elastic": [Interval(Real, 0, 1, closed="both")],
+        "gamma": [Interval(Real, 0, None, closed="left")],
+        "noise": [Interval(Real, 0, None, closed="left")],
+        "image_shape": [tuple, list, None],
+        "spatial_dims": [Interval(Integral, 2, 3, closed="both"), None],
+    }
+
+    def __init__(
+        self,
+        *,
+        sampling_strategy="auto",
+        random_state=None,
+        rotation=15.0,
+        scale=0.1,
+        translation=0.1,
+        elastic=0.5,
+        gamma=0.25,
+        noise=0.02,
+        balance_synthetic=1.0,
+        image_shape=None,
+        spatial_dims=None,
+    ):
+        super().__init__(sampling_strategy=sampling_strategy)
+        self.random_state = random_state
+        self.rotation = rotation
+        self.scale = scale
+        self.translation = translation
+        self.elastic = elastic
+        self.gamma = gamma
+        self.noise = noise
+        self.balance_synthetic = balance_synthetic
+        self.image_shape = image_shape
+        self.spatial_dims = spatial_dims
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = False
+        tags.input_tags.three_d_array = True
+        return tags
+
+    def _check_X_y(self, X, y):
+        check_not_sparse(X)
+        if isinstance(X, pd.DataFrame) or (np.ndim(X) == 2 and self.image_shape is None):
+            raise ValueError(
+                f"{type(self).__name__} transforms images or volumes, but X is a table "
+                "(2 axes); pass images (n, [C,] H, W), volumes (n, [C,] D, H, W), or flat "
+                "rows with image_shape. For tables, use RandomOverSampler or GANOversampler."
+            )
+        y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
+        X, self.sample_shape_ = check_images(X, self.image_shape, self.spatial_dims)
+        validate_data(self, X=X, reset=True, skip_check_array=True)
+        self.n_features_in_ = math.prod(self.sample_shape_)
+        y = np.asarray(y)
+        check_consistent_length(X, y)
+        return X, y, binarize_y
+
+    def _fit_synthesis(self, X: np.ndarray, y: np.ndarray, rng) -> None:
+        self._encoder = ImageEncoder(self.sample_shape_, self.spatial_dims).fit(X)
+
+    def _unbalanced_share(self) -> float:
+        return 1.0
+
+    def _synthetic_rows(self, X: np.ndarray, y: np.ndarray, cls: Any, n_samples: int, rng):
+        """``n_samples`` transformed copies of randomly chosen real samples of ``cls``."""
+        sources = rng.choice(np.flatnonzero(y == cls), n_samples)
+        transform = self._transform()
+        transform.set_random_state(int(rng.randint(2**31 - 1)))
+        Z = self._encoder.transform(X[sources])
+        Z = np.stack([np.asarray(transform(torch.from_numpy(z))) for z in Z])
+        return self._encoder.inverse_transform(Z).reshape(len(Z), *X.shape[1:]), sources
+
+    def _transform(self):
+        """MONAI's random transforms for one channel-first sample in [-1, 1]."""
+        from monai.transforms import (
+            Compose,
+            Rand2DElastic,
+            Rand3DElastic,
+            RandAdjustContrast,
+            RandAffine,
+            RandGaussianNoise,
+        )
+
+        spatial = self._encoder.spatial_shape
+        dims = len(spatial)
+        steps = [
+            RandAffine(
+                prob=1.0,
+                rotate_range=(math.radians(self.rotation),) * (1 if dims == 2 else 3),
+                scale_range=(self.scale,) * dims,
+                translate_range=tuple(self.translation * s for s in spatial),
+                padding_mode="border",
+            )
+        ]
+        if self.elastic > 0:
+            if dims == 2:
+                spacing = tuple(max(4, s // 4) for s in spatial)
+                steps.append(
+                    Rand2DElastic(spacing, (1, 2), prob=self.elastic, padding_mode="border")
+                )
+            else:
+                steps.append(
+                    Rand3DElastic((3, 4), (20, 40), prob=self.elastic, padding_mode="border")
+                )
+        if self.gamma > 0:
+            gammas = (1 / (1 + self.gamma), 1 + self.gamma)
+            steps.append(RandAdjustContrast(prob=GAMMA_PROB, gamma=gammas))
+        if self.noise > 0:  # the data's range is 2 wide in [-1, 1]
+            steps.append(RandGaussianNoise(prob=NOISE_PROB, std=2 * self.noise))
+        return Compose(steps)

@@ -1,0 +1,109 @@
+"""What every ganaug over-sampler shares: how the returned rows are assembled.
+
+A ganaug sampler makes *synthetic* rows (generator samples, augmented or
+translated copies) and tops classes up with *duplicates* of real rows, as
+``RandomOverSampler`` does. :class:`SyntheticOversampler` does the
+bookkeeping once: the originals first, then per class of
+``sampling_strategy_`` its new rows, then, with ``balance_synthetic``, the
+same share of synthetic rows in every class. A subclass says how to fit
+(:meth:`~SyntheticOversampler._fit_synthesis`) and how to make synthetic rows
+of one class (:meth:`~SyntheticOversampler._synthetic_rows`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from numbers import Real
+from typing import Any
+
+import numpy as np
+from imblearn.over_sampling.base import BaseOverSampler
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval
+
+BALANCE_SYNTHETIC_DOC = """balance_synthetic : float or None, default={default}
+        Signature balancing. None: only the classes that ``sampling_strategy``
+        over-samples receive synthetic samples:
+        {unbalanced}
+        A float ``s > 0``: the classes are first brought to the counts
+        ``sampling_strategy`` asks for with duplicates of real samples (as
+        ``RandomOverSampler`` does); then *every* class, the majority
+        included, receives ``round(s * n)`` synthetic samples, where ``n`` is
+        its count after that step. Each class then holds the same share of
+        synthetic samples, so whatever marks a sample as synthetic (a
+        generator's texture, an augmentation's borders) is no cue to its
+        class. Every class ends with about ``(1 + s)`` times the count
+        ``sampling_strategy`` gives it.
+        {balanced}"""
+
+
+class SyntheticOversampler(BaseOverSampler):
+    """Base of ganaug's over-samplers: originals, duplicates and synthetic rows.
+
+    Subclasses set ``balance_synthetic`` and implement :meth:`_fit_synthesis`,
+    :meth:`_synthetic_rows` and :meth:`_unbalanced_share`.
+    """
+
+    _parameter_constraints: dict = {
+        **BaseOverSampler._parameter_constraints,
+        "balance_synthetic": [Interval(Real, 0, None, closed="neither"), None],
+    }
+
+    def _fit_synthesis(self, X: np.ndarray, y: np.ndarray, rng: np.random.RandomState) -> None:
+        """Fit what makes synthetic rows (a generator, an augmentation) on checked X, y."""
+        raise NotImplementedError
+
+    def _synthetic_rows(
+        self, X: np.ndarray, y: np.ndarray, cls: Any, n_samples: int, rng
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """At most ``n_samples`` synthetic rows of ``cls``, and the row each derives from.
+
+        Returns the rows (``X[:0]`` when none) and, per row, the index of the
+        input row it was made from, or -1 when it comes from noise alone.
+        Fewer rows than asked mean the rest are to be duplicates.
+        """
+        raise NotImplementedError
+
+    def _unbalanced_share(self) -> float:
+        """Share of ``sampling_strategy``'s new rows that are synthetic, when not balanced."""
+        raise NotImplementedError
+
+    def _fit_resample(self, X, y):
+        rng = check_random_state(self.random_state)
+        self._fit_synthesis(X, y, rng)
+        return self._resample(X, y, rng)
+
+    def _resample(self, X: np.ndarray, y: np.ndarray, rng) -> tuple[np.ndarray, np.ndarray]:
+        """The originals, then the new rows; sets ``source_indices_``, ``synthetic_mask_``."""
+        balanced = self.balance_synthetic is not None
+        share = 0.0 if balanced else self._unbalanced_share()
+        parts = [(X, y, np.arange(len(y)), np.zeros(len(y), dtype=bool))]
+        counts = Counter(y.tolist())
+        for cls, n_samples in self.sampling_strategy_.items():
+            if n_samples:
+                parts.append(self._class_rows(X, y, cls, n_samples, share, rng))
+                counts[cls] += n_samples
+        if balanced:
+            for cls in np.unique(y):
+                n_samples = round(self.balance_synthetic * counts[cls])
+                if n_samples:
+                    parts.append(self._class_rows(X, y, cls, n_samples, 1.0, rng))
+        X_parts, y_parts, sources, synthetic = zip(*parts, strict=True)
+        self.source_indices_ = np.concatenate(sources)
+        self.synthetic_mask_ = np.concatenate(synthetic)
+        return np.concatenate(X_parts), np.concatenate(y_parts)
+
+    def _class_rows(self, X, y, cls, n_samples: int, share: float, rng):
+        """``n_samples`` new rows of ``cls``: ``share`` of them synthetic, then duplicates."""
+        members = np.flatnonzero(y == cls)
+        n_synthetic = round(share * n_samples)
+        synthetic, derived_from = X[:0], np.zeros(0, dtype=int)
+        if n_synthetic:
+            synthetic, derived_from = self._synthetic_rows(X, y, cls, n_synthetic, rng)
+        duplicates = rng.choice(members, n_samples - len(synthetic))
+        return (
+            np.concatenate([synthetic, X[duplicates]]),
+            np.full(n_samples, cls, dtype=y.dtype),
+            np.concatenate([derived_from, duplicates]),
+            np.arange(n_samples) < len(synthetic),
+        )
