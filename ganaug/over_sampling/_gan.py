@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-import copy
 import math
-import os
 import warnings
-from collections.abc import Sequence
-from dataclasses import dataclass, field
 from numbers import Integral, Real
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import torch
 from imblearn.over_sampling.base import BaseOverSampler
-from imblearn.utils import Substitution, check_sampling_strategy, check_target_type
+from imblearn.utils import Substitution, check_target_type
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
     check_consistent_length,
     check_is_fitted,
@@ -27,16 +21,12 @@ from sklearn.utils.validation import (
 )
 
 from ..augment import parse_policy
-from ..data.conditions import ClassBalancedBatches
 from ..data.images import ImageEncoder
 from ..data.tabular import TabularEncoder
-from ..io.checkpoint import load_checkpoint, save_checkpoint
 from ..losses import LOSSES
 from ..nets import build_networks
-from ..training.callbacks import Callback, Checkpoint, load_training_state
-from ..training.distributed import DistributedContext, local_device, rank_seed, shard_rows
+from ..training.distributed import local_device
 from ..training.runtime import resolve_device
-from ..training.selection import BestGenerator
 from ..training.trainer import GANTrainer
 from ..utils._random import draw_seed, seeded_torch
 from ..utils._validation import (
@@ -45,8 +35,8 @@ from ..utils._validation import (
     check_not_sparse,
     check_tabular,
 )
-from ._base import BALANCE_SYNTHETIC_DOC, SyntheticOversampler
-from ._persistence import from_checkpoint, plain_params, to_checkpoint
+from ._base import BALANCE_SYNTHETIC_DOC
+from ._network import NetworkOversampler, _Run
 from ._selection import inside_real_manifold, match_moments
 
 # Generator updates that epochs="auto" aims for, per data kind: enough for the
@@ -55,8 +45,7 @@ AUTO_STEPS = {"table": 1500, "image": 1200, "volume": 300}
 DEFAULT_AUGMENT = "translation,cutout"
 # Elements generated per forward pass when sampling (bounds memory).
 GENERATION_ELEMENTS = 2**22
-# checkpoint_selection="kid": scores per run, and generated samples per class and score.
-SELECTION_SCORES = 20
+# checkpoint_selection="kid": generated samples per class and score.
 SELECTION_SAMPLES = 500
 # Parameters that choose which new samples fit_resample returns from the
 # trained generator; training never reads them.
@@ -79,7 +68,7 @@ _RANDOM_STATE_DOC = """random_state : int, RandomState instance or None, default
         "        samples of every class, each against the class's real samples.",
     ),
 )
-class GANOversampler(SyntheticOversampler):
+class GANOversampler(NetworkOversampler):
     """Over-sample minority classes with samples from a conditional GAN.
 
     A drop-in for imblearn's ``SMOTE``: ``fit_resample(X, y)`` returns the
@@ -349,7 +338,7 @@ class GANOversampler(SyntheticOversampler):
     """
 
     _parameter_constraints: dict = {
-        **SyntheticOversampler._parameter_constraints,
+        **NetworkOversampler._parameter_constraints,
         "architecture": [StrOptions({"auto", "mlp", "conv"})],
         "epochs": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "batch_size": [Interval(Integral, 2, None, closed="left")],
@@ -379,6 +368,8 @@ class GANOversampler(SyntheticOversampler):
         "compile": ["boolean"],
         "verbose": ["verbose"],
     }
+
+    SAMPLE_CHOICE_PARAMS = SAMPLE_CHOICE_PARAMS
 
     def __init__(
         self,
@@ -546,68 +537,20 @@ class GANOversampler(SyntheticOversampler):
             )
         return policy
 
-    def _train(
-        self,
-        Z: torch.Tensor,
-        codes: np.ndarray,
-        policy: tuple[str, ...],
-        seed: int,
-        run: _Run,
-    ) -> None:
-        """Train generator and discriminator on encoded samples ``Z``."""
-        context = run.distributed
-        # Built before sharding, so that every process scores against every real row.
-        score = self._kid_to_real(Z, codes, seed) if self.checkpoint_selection == "kid" else None
-        n_batches = None
-        if context is not None and context.is_parallel:
-            # Each process trains on its own rows; all take the same number of steps.
-            n_batches = math.ceil(len(codes) / (context.world_size * self.batch_size))
-            rows = shard_rows(codes, context)
-            Z, codes = Z[rows], codes[rows]
-        batches = ClassBalancedBatches(
-            Z.to(self.device_),
-            torch.as_tensor(codes, device=self.device_),
-            self.batch_size,
-            n_batches=n_batches,
+    def _auto_steps(self) -> int:
+        return AUTO_STEPS[self._data_kind()]
+
+    def _build_networks(self) -> tuple[torch.nn.Module, torch.nn.Module]:
+        return build_networks(self.architecture_, **self._network_kwargs())
+
+    def _make_trainer(self, generator, discriminator, policy, context) -> GANTrainer:
+        return GANTrainer(
+            generator,
+            discriminator,
+            lecam_weight=self.lecam_weight,
+            mode_seeking_weight=self.mode_seeking_weight,
+            **self._common_trainer_kwargs(policy, context),
         )
-        epochs = self.epochs
-        if epochs == "auto":
-            epochs = max(1, math.ceil(AUTO_STEPS[self._data_kind()] / len(batches)))
-        callbacks, selector = list(run.callbacks), None
-        if score is not None:
-            every = max(1, epochs * len(batches) // SELECTION_SCORES)
-            selector = BestGenerator(score, every, patience=self.n_iter_no_change)
-            callbacks.insert(0, selector)  # scores a step before a checkpoint saves it
-        with seeded_torch(seed, self.device_):
-            generator, discriminator = build_networks(self.architecture_, **self._network_kwargs())
-            if context is not None and context.is_parallel:
-                # Same initial weights on every process; then each its own noise and batches.
-                torch.manual_seed(rank_seed(seed, context))
-            trainer = GANTrainer(
-                generator,
-                discriminator,
-                loss=self.loss,
-                generator_lr=self.generator_lr,
-                discriminator_lr=self.discriminator_lr,
-                discriminator_steps=self.discriminator_steps,
-                r1_gamma=self.r1_gamma,
-                lecam_weight=self.lecam_weight,
-                mode_seeking_weight=self.mode_seeking_weight,
-                augment=policy,
-                class_loss_weight=self.class_loss_weight,
-                ema_half_life=self.ema_half_life,
-                device=self.device_,
-                amp=self.amp,
-                compile=self.compile,
-                distributed=context,
-                verbose=self.verbose,
-            )
-            if run.resume_state is not None:
-                trainer.load_state_dict(run.resume_state)
-            self.history_ = trainer.fit(batches, epochs, callbacks)
-        self.generator_ = trainer.ema.model
-        self.checkpoint_scores_ = selector.scores if selector is not None else []
-        self.selected_step_ = selector.best_step if selector is not None else trainer.step
 
     def _kid_to_real(self, Z: torch.Tensor, codes: np.ndarray, seed: int):
         """Score for :class:`BestGenerator`: mean kernel distance to each target class."""
@@ -648,7 +591,12 @@ class GANOversampler(SyntheticOversampler):
         self.encoder_ = self._make_encoder(X).fit(X[rows])
         self.architecture_ = self._resolve_architecture()
         policy = self._augment_policy()  # refuses a bad policy before any training
-        self._train(self._encode(X[rows]), codes[rows], policy, draw_seed(rng), run)
+        Z, codes, seed = self._encode(X[rows]), codes[rows], draw_seed(rng)
+        # Built before any sharding, so that every process scores against every real row.
+        score = self._kid_to_real(Z, codes, seed) if self.checkpoint_selection == "kid" else None
+        trainer, selector = self._train_networks(Z, codes, policy, seed, run, score)
+        self.checkpoint_scores_ = selector.scores if selector is not None else []
+        self.selected_step_ = selector.best_step if selector is not None else trainer.step
 
     def _fit_synthesis(self, X: np.ndarray, y: np.ndarray, rng) -> None:
         if self.balance_synthetic is not None and self.train_on == "target":
@@ -657,7 +605,7 @@ class GANOversampler(SyntheticOversampler):
                 "samples, but train_on='target' trains the generator on the classes to "
                 "over-sample only; use train_on='all', or balance_synthetic=None."
             )
-        self._fit_generator(X, y, rng, _Run())
+        super()._fit_synthesis(X, y, rng)
         self.acceptance_rate_ = {}
 
     def _unbalanced_share(self) -> float:
@@ -710,76 +658,6 @@ class GANOversampler(SyntheticOversampler):
         if isinstance(self.encoder_, TabularEncoder):
             return self.encoder_.continuous_outputs()
         return None
-
-    def fit_generator(
-        self,
-        X,
-        y,
-        *,
-        checkpoint: str | os.PathLike | None = None,
-        checkpoint_every: int = 500,
-        resume: bool = False,
-        callbacks: Sequence[Callback] = (),
-        distributed: DistributedContext | None = None,
-    ) -> GANOversampler:
-        """Train the generator on ``X, y`` without drawing samples, for long runs.
-
-        :meth:`fit_resample` minus the synthetic samples, plus what long runs
-        need: periodic checkpoints to resume from, training callbacks (e.g.
-        TensorBoard) and data-parallel training under ``torchrun``. With the
-        same parameters, the fitted generator is the one :meth:`fit_resample`
-        trains; use :meth:`generate` and :meth:`save` afterwards.
-
-        Parameters
-        ----------
-        X : array-like or pandas.DataFrame
-            Samples, as for :meth:`fit_resample`.
-        y : array-like of shape (n_samples,)
-            Class labels.
-        checkpoint : str or os.PathLike, optional
-            File for the training state (networks, optimisers, EMA, RNG),
-            replaced atomically every ``checkpoint_every`` steps and at the end.
-        checkpoint_every : int, default=500
-            Steps between checkpoints.
-        resume : bool, default=False
-            Continue from ``checkpoint`` when that file exists (a new run
-            starts otherwise). The parameters must be those of the run that
-            wrote it, except ``device``, ``verbose`` and those that only choose
-            among the generator's samples (``synthetic_share``,
-            ``reject_outliers``, ``match_moments``).
-        callbacks : sequence of Callback, default=()
-            Extra training hooks, e.g.
-            :class:`ganaug.training.tensorboard.TensorBoardLogger`.
-        distributed : DistributedContext, optional
-            From :func:`ganaug.training.distributed.distributed_session`: each
-            process trains on its share of the data (``batch_size`` is per
-            process), gradients are averaged, and only rank 0 writes the
-            checkpoint. Every process ends with the same generator.
-
-        Returns
-        -------
-        self : GANOversampler
-        """
-        self._validate_params()
-        check_classification_targets(y)
-        X, y, _ = self._check_X_y(X, y)
-        self.sampling_strategy_ = check_sampling_strategy(
-            self.sampling_strategy, y, self._sampling_type
-        )
-        run = _Run(callbacks=list(callbacks), distributed=distributed)
-        if checkpoint is not None:
-            metadata = {"params": self._resumable_params(), "n_samples": len(y)}
-            if resume and Path(checkpoint).is_file():
-                run.resume_state, saved = load_training_state(checkpoint)
-                _check_same_run(saved, metadata, checkpoint)
-            run.callbacks.append(Checkpoint(checkpoint, checkpoint_every, metadata))
-        self._fit_generator(X, y, check_random_state(self.random_state), run)
-        return self
-
-    def _resumable_params(self) -> dict:
-        params = plain_params(self.get_params(deep=False))
-        ignored = ("device", "verbose", *SAMPLE_CHOICE_PARAMS)
-        return {k: v for k, v in params.items() if k not in ignored}
 
     # -- generation -----------------------------------------------------------
     def _generate_codes(self, n_samples: int, cls: Any, rng: np.random.RandomState):
@@ -867,59 +745,6 @@ class GANOversampler(SyntheticOversampler):
             )
         return X_checked
 
-    # -- persistence ----------------------------------------------------------
-    def save(self, path: str | os.PathLike) -> Path:
-        """Save the fitted sampler to one file, atomically.
-
-        The file holds tensors and plain values only (generator weights,
-        encoder state, parameters, history), so :meth:`load` reads it with
-        ``torch.load(weights_only=True)`` and never runs code from it.
-        Parameters that are not plain values (a callable ``sampling_strategy``,
-        a ``RandomState`` instance) are not saved.
-
-        Parameters
-        ----------
-        path : str or os.PathLike
-            Destination file, e.g. ``"sampler.pt"``.
-
-        Returns
-        -------
-        path : pathlib.Path
-        """
-        check_is_fitted(self, "generator_")
-        return save_checkpoint(to_checkpoint(self), path)
-
-    @classmethod
-    def load(cls, path: str | os.PathLike, device: str = "auto") -> GANOversampler:
-        """Load a sampler saved by :meth:`save`, ready to :meth:`generate`.
-
-        Parameters
-        ----------
-        path : str or os.PathLike
-            File written by :meth:`save`.
-        device : str, default="auto"
-            Where to generate; a checkpoint made on a GPU loads on a CPU.
-
-        Returns
-        -------
-        sampler : GANOversampler
-        """
-        return from_checkpoint(cls, load_checkpoint(path), resolve_device(device))
-
-    def __getstate__(self) -> dict:
-        state = super().__getstate__()
-        generator = state.get("generator_")
-        if generator is not None and any(p.is_cuda for p in generator.parameters()):
-            state["generator_"] = copy.deepcopy(generator).cpu()
-        return state
-
-    def __setstate__(self, state: dict) -> None:
-        device = state.get("device_")
-        if device is not None and device.type == "cuda" and not torch.cuda.is_available():
-            state["device_"] = torch.device("cpu")
-        super().__setstate__(state)
-
-
 @torch.inference_mode()
 def _generate(
     generator: torch.nn.Module,
@@ -943,26 +768,3 @@ def _generate(
             labels = torch.full((n,), code, dtype=torch.long, device=device)
             parts.append(generator(z, labels).float().cpu().numpy())
     return np.concatenate(parts)
-
-
-@dataclass
-class _Run:
-    """How one training run goes beyond a plain fit: hooks, resume state, processes."""
-
-    callbacks: list[Callback] = field(default_factory=list)
-    distributed: DistributedContext | None = None
-    resume_state: dict | None = None
-
-
-def _check_same_run(saved: dict, current: dict, path: str | os.PathLike) -> None:
-    changed = sorted(
-        k
-        for k in set(saved["params"]) | set(current["params"])
-        if saved["params"].get(k) != current["params"].get(k)
-    )
-    if changed or saved["n_samples"] != current["n_samples"]:
-        what = f"parameters {changed}" if changed else "the number of samples"
-        raise ValueError(
-            f"{path} was written by a run with different {what}; resume with the same "
-            "settings and data, or start a new run with another checkpoint file."
-        )

@@ -1,4 +1,4 @@
-"""GANOversampler <-> checkpoint payload of tensors and plain containers."""
+"""A fitted network sampler <-> checkpoint payload of tensors and plain containers."""
 
 from __future__ import annotations
 
@@ -10,10 +10,8 @@ import pandas as pd
 
 from ..data.images import ImageEncoder
 from ..data.tabular import TabularEncoder
-from ..nets import build_networks
 from ..training.history import History
 
-CHECKPOINT_FORMAT = "ganaug.GANOversampler/1"
 _ENCODERS = {"table": TabularEncoder, "image": ImageEncoder}
 
 
@@ -64,13 +62,25 @@ def _dtypes_from_plain(rows: list) -> pd.Series:
     )
 
 
+def checkpoint_format(cls: type) -> str:
+    """The format tag of a class's saved samplers, e.g. ``"ganaug.GANOversampler/1"``."""
+    return f"ganaug.{cls.__name__}/1"
+
+
+def _weights(module: Any) -> dict | None:
+    if module is None:
+        return None
+    return {k: v.detach().cpu() for k, v in module.state_dict().items()}
+
+
 def to_checkpoint(sampler: Any) -> dict:
     """Everything needed to generate again, as tensors and plain containers."""
     encoder_kind = "image" if isinstance(sampler.encoder_, ImageEncoder) else "table"
     dtypes = getattr(sampler, "feature_dtypes_", None)
     names = getattr(sampler, "feature_names_in_", None)
+    categorical = getattr(sampler, "categorical_features_", None)
     return {
-        "format": CHECKPOINT_FORMAT,
+        "format": checkpoint_format(type(sampler)),
         "params": plain_params(sampler.get_params(deep=False)),
         "classes": sampler.classes_.tolist(),
         "sampling_strategy": [[_plain(k), int(v)] for k, v in sampler.sampling_strategy_.items()],
@@ -78,20 +88,22 @@ def to_checkpoint(sampler: Any) -> dict:
         "feature_names_in": None if names is None else [str(n) for n in names],
         "feature_dtypes": None if dtypes is None else _dtypes_to_plain(dtypes),
         "sample_shape": list(sampler.sample_shape_),
-        "categorical_features": sampler.categorical_features_.tolist(),
+        "categorical_features": None if categorical is None else categorical.tolist(),
         "encoder": {"kind": encoder_kind, "state": sampler.encoder_.to_state()},
-        "architecture": sampler.architecture_,
-        "generator": {k: v.detach().cpu() for k, v in sampler.generator_.state_dict().items()},
+        "architecture": getattr(sampler, "architecture_", None),
+        "generator": _weights(sampler.generator_),
+        "discriminator": _weights(getattr(sampler, "discriminator_", None)),
         "history": [dict(record) for record in sampler.history_],
     }
 
 
 def from_checkpoint(cls: type, payload: dict, device: Any) -> Any:
     """Rebuild a fitted sampler from :func:`to_checkpoint`'s payload."""
-    if not isinstance(payload, dict) or payload.get("format") != CHECKPOINT_FORMAT:
+    expected = checkpoint_format(cls)
+    if not isinstance(payload, dict) or payload.get("format") != expected:
         raise ValueError(
-            "This file is not a GANOversampler checkpoint (expected format "
-            f"{CHECKPOINT_FORMAT!r}); write one with GANOversampler.save."
+            f"This file is not a {cls.__name__} checkpoint (expected format "
+            f"{expected!r}); write one with {cls.__name__}.save."
         )
     sampler = cls(**payload["params"])
     sampler.device_ = device
@@ -103,12 +115,17 @@ def from_checkpoint(cls: type, payload: dict, device: Any) -> Any:
     if payload["feature_dtypes"] is not None:
         sampler.feature_dtypes_ = _dtypes_from_plain(payload["feature_dtypes"])
     sampler.sample_shape_ = tuple(payload["sample_shape"])
-    sampler.categorical_features_ = np.asarray(payload["categorical_features"], dtype=int)
+    if payload["categorical_features"] is not None:
+        sampler.categorical_features_ = np.asarray(payload["categorical_features"], dtype=int)
     encoder = payload["encoder"]
     sampler.encoder_ = _ENCODERS[encoder["kind"]].from_state(encoder["state"])
-    sampler.architecture_ = payload["architecture"]
-    generator, _ = build_networks(sampler.architecture_, **sampler._network_kwargs())
+    if payload["architecture"] is not None:
+        sampler.architecture_ = payload["architecture"]
+    generator, discriminator = sampler._build_networks()
     generator.load_state_dict(payload["generator"])
     sampler.generator_ = generator.to(device).eval().requires_grad_(False)
+    if payload.get("discriminator") is not None:
+        discriminator.load_state_dict(payload["discriminator"])
+        sampler.discriminator_ = discriminator.to(device).eval().requires_grad_(False)
     sampler.history_ = History(payload["history"])
     return sampler

@@ -181,6 +181,22 @@ class GANTrainer:
     def _noise(self, n: int) -> torch.Tensor:
         return torch.randn(n, self.generator.latent_dim, device=self.device)
 
+    def _fakes(self, generator: nn.Module, x: torch.Tensor, y: torch.Tensor):
+        """Generated samples for the real batch ``x, y``: the samples, the labels
+        they were made for, and the noise they were made from.
+
+        Here one sample per label of ``y`` from fresh noise; a translating
+        trainer maps ``x`` to other labels instead.
+        """
+        z = self._noise(len(y))
+        return generator(z, y), y, z
+
+    def _generator_penalty(
+        self, generator: nn.Module, x: torch.Tensor, y: torch.Tensor, fake: torch.Tensor
+    ) -> torch.Tensor | None:
+        """Terms of the generator's loss beyond the adversarial and class ones (none here)."""
+        return None
+
     def _step(
         self, loss: torch.Tensor, opt: torch.optim.Optimizer, scaler: torch.amp.GradScaler
     ) -> None:
@@ -193,12 +209,12 @@ class GANTrainer:
         """One discriminator update on a real batch and as many generated samples."""
         D = self._d_train  # eager, for the penalties' double backward (in float32)
         with torch.no_grad(), autocast(self.device, self.dtype):
-            fake = self._g_sample(self._noise(len(y)), y)
+            fake, fake_y, _ = self._fakes(self._g_sample, x, y)
         real_in = diff_augment(x, self.augment)
         fake_in = diff_augment(fake, self.augment)
         with autocast(self.device, self.dtype):
             real_logits, real_classes = self._d_fast(real_in, y)
-            fake_logits, _ = self._d_fast(fake_in, y)
+            fake_logits, _ = self._d_fast(fake_in, fake_y)
         real_logits, fake_logits = real_logits.float(), fake_logits.float()
         loss = self.d_loss(real_logits, fake_logits)
         if self.class_loss_weight > 0:
@@ -209,7 +225,7 @@ class GANTrainer:
             loss = loss + self.lecam_weight * lecam_penalty(
                 real_logits, fake_logits, *self._score_averages
             )
-        if self.use_gradient_penalty:
+        if self.use_gradient_penalty:  # interpolates carry the real labels
             loss = loss + GP_WEIGHT * gradient_penalty(
                 lambda t: D(t, y)[0], real_in.float(), fake_in.float()
             )
@@ -224,16 +240,18 @@ class GANTrainer:
             "fake_score": fake_logits.detach().mean(),
         }
 
-    def generator_step(self, y: torch.Tensor) -> dict[str, torch.Tensor]:
-        """One generator update for the labels ``y``, then the EMA update."""
-        z = self._noise(len(y))
+    def generator_step(self, x: torch.Tensor, y: torch.Tensor) -> dict[str, torch.Tensor]:
+        """One generator update for the real batch ``x, y``, then the EMA update."""
         with _frozen(self.discriminator), autocast(self.device, self.dtype):
-            fake = self._g_fast(z, y)
-            logits, classes = self._d_critic(diff_augment(fake, self.augment), y)
+            fake, fake_y, z = self._fakes(self._g_fast, x, y)
+            logits, classes = self._d_critic(diff_augment(fake, self.augment), fake_y)
+            penalty = self._generator_penalty(self._g_fast, x, y, fake)
         loss = self.g_loss(logits.float())
+        if penalty is not None:
+            loss = loss + penalty.float()
         if self.class_loss_weight > 0:
-            loss = loss + self.class_loss_weight * F.cross_entropy(classes.float(), y)
-        if self.mode_seeking_weight > 0:
+            loss = loss + self.class_loss_weight * F.cross_entropy(classes.float(), fake_y)
+        if self.mode_seeking_weight > 0 and z is not None:
             a, b = same_class_pairs(y)
             if len(a):
                 penalty = mode_seeking_penalty(fake[a].float(), fake[b].float(), z[a], z[b])
@@ -394,7 +412,7 @@ class GANTrainer:
     def _train_batch(self, x: torch.Tensor, y: torch.Tensor) -> dict[str, torch.Tensor]:
         record = self.discriminator_step(x, y)
         if (self.step + 1) % self.discriminator_steps == 0:
-            record.update(self.generator_step(y))
+            record.update(self.generator_step(x, y))
         self.step += 1
         record = mean_across_ranks(record, self.distributed)
         if self.lecam_weight > 0:  # from the averaged scores: the same on every process
