@@ -28,11 +28,11 @@ import numpy as np
 import pandas as pd
 from bench_lift import LOGISTIC, LOGISTIC_GRID  # the same pipeline as the lift benchmark
 
-from ganaug import AugmentedRandomOverSampler, GANOversampler
+from ganaug import AugmentedRandomOverSampler, GANOversampler, TranslationOversampler
 from ganaug.datasets import load_splits
 from ganaug.evaluation import evaluate_lift
 from ganaug.evaluation._protocol import minority_target
-from ganaug.over_sampling._gan import AUTO_STEPS, SAMPLE_CHOICE_PARAMS
+from ganaug.over_sampling._gan import AUTO_STEPS
 from ganaug.over_sampling._selection import match_moments
 from ganaug.utils._random import draw_seed
 
@@ -69,6 +69,21 @@ VARIANTS = {  # name: GANOversampler parameters
     # ... or filtered and matched ones, each class against its own real samples
     "gan-balanced-select": {"balance_synthetic": 1.0},
 }
+TRANSLATION = {  # name: TranslationOversampler parameters (issue 22's second design)
+    "trans": {"class_loss_weight": 1.0, "steps": 600},  # the first defaults
+    "trans-c5": {"class_loss_weight": 5.0, "steps": 1000},
+    "trans-c5-balanced": {"class_loss_weight": 5.0, "steps": 1000, "balance_synthetic": 1.0},
+    "trans-c5-mix25": {"class_loss_weight": 5.0, "steps": 1000, "synthetic_share": 0.25},
+    "trans-c5-nogate": {"class_loss_weight": 5.0, "steps": 1000, "label_gate": False},
+    "trans-c5-all": {"class_loss_weight": 5.0, "steps": 1000, "translate_from": "all"},
+    "trans-c5-id10": {
+        "class_loss_weight": 5.0,
+        "steps": 1000,
+        "identity_weight": 10.0,
+        "cycle_weight": 10.0,
+    },
+    "trans-c5-3x": {"class_loss_weight": 5.0, "steps": 3000},
+}
 AUGMENTED = {  # name: AugmentedRandomOverSampler parameters (classical augmentation)
     "ros-augment": {"balance_synthetic": None},  # the minority's copies only
     "ros-augment-balanced": {"balance_synthetic": 1.0},
@@ -80,45 +95,64 @@ ACCEPTANCE: dict = defaultdict(list)
 SELECTED: dict = defaultdict(list)  # epochs -> step kept by checkpoint_selection="kid"
 
 
-def epochs_for(splits, ratio: float, factor: float) -> int:
-    """``factor`` times the epochs ``epochs="auto"`` trains for at this ratio."""
+def batches_per_epoch(splits, ratio: float) -> int:
+    """Training batches per epoch at this ratio (the training split sub-sampled)."""
     counts = np.bincount(np.unique(splits.y, return_inverse=True)[1])
     n_major = counts.max()
     n_train = n_major + (len(counts) - 1) * minority_target(n_major, ratio)
+    return -(-n_train // GANOversampler().batch_size)
+
+
+def epochs_for(splits, ratio: float, factor: float) -> int:
+    """``factor`` times the epochs GANOversampler's ``epochs="auto"`` trains for."""
     kind = {2: "table", 3: "image", 4: "volume"}[np.ndim(splits.X)]
-    n_batches = -(-n_train // GANOversampler().batch_size)
-    return round(factor * -(-AUTO_STEPS[kind] // n_batches))
+    return round(factor * -(-AUTO_STEPS[kind] // batches_per_epoch(splits, ratio)))
 
 
-class SharedFitGAN(GANOversampler):
-    """GANOversampler that reuses the generator of an identical earlier fit.
+class SharedFit:
+    """Mixin for a network sampler that reuses the networks of an identical earlier fit.
 
-    Variants that differ only in ``SAMPLE_CHOICE_PARAMS`` train the same generator; the
-    first fit is kept and later ones take it (drawing the same seed from the
+    Variants that differ only in ``SAMPLE_CHOICE_PARAMS`` train the same networks;
+    the first fit is kept and later ones take it (drawing the same seed from the
     random state, so the samples are those a fresh fit would give).
     """
 
-    FITTED = (
-        "device_",
-        "classes_",
-        "encoder_",
-        "architecture_",
-        "history_",
-        "generator_",
-        "checkpoint_scores_",
-        "selected_step_",
-    )
-
     def _fit_generator(self, X, y, rng, run):
-        training = {k: v for k, v in self.get_params().items() if k not in SAMPLE_CHOICE_PARAMS}
-        key = (hashlib.sha1(X.tobytes() + y.tobytes()).hexdigest(), repr(sorted(training.items())))
+        training = {
+            k: v for k, v in self.get_params().items() if k not in self.SAMPLE_CHOICE_PARAMS
+        }
+        key = (
+            # the ganaug sampler class: its subclasses here share its fits
+            next(c for c in type(self).__mro__ if c.__module__.startswith("ganaug")).__name__,
+            hashlib.sha1(X.tobytes() + y.tobytes()).hexdigest(),
+            repr(sorted(training.items())),
+        )
         if key in _FITS:
             draw_seed(rng)  # the draw a fit makes for its training seed
             for name, value in _FITS[key].items():
                 setattr(self, name, value)
             return
+        before = set(vars(self))
         super()._fit_generator(X, y, rng, run)
-        _FITS[key] = {name: getattr(self, name) for name in self.FITTED}
+        _FITS[key] = {name: getattr(self, name) for name in set(vars(self)) - before}
+
+
+class SharedFitTranslation(SharedFit, TranslationOversampler):
+    """TranslationOversampler with shared fits (see :class:`SharedFit`)."""
+
+    def _fit_resample(self, X, y):
+        result = super()._fit_resample(X, y)
+        ACCEPTANCE[
+            (type(self).__name__, self.synthetic_share, self.balance_synthetic, None, 0)
+        ].extend(self.acceptance_rate_.values())
+        return result
+
+
+class SharedFitGAN(SharedFit, GANOversampler):
+    """GANOversampler with shared fits (see :class:`SharedFit`)."""
+
+    def _fit_generator(self, X, y, rng, run):
+        super()._fit_generator(X, y, rng, run)
         if self.checkpoint_selection == "kid":
             SELECTED[self.epochs].append(self.selected_step_)
 
@@ -191,7 +225,10 @@ def main() -> None:
         "--classifiers", nargs="+", default=["auto", "logistic"], choices=["auto", "logistic"]
     )
     parser.add_argument(
-        "--variants", nargs="+", default=list(VARIANTS), choices=[*VARIANTS, *AUGMENTED]
+        "--variants",
+        nargs="+",
+        default=list(VARIANTS),
+        choices=[*VARIANTS, *AUGMENTED, *TRANSLATION],
     )
     parser.add_argument(
         "--out", default=None, help="also write each classifier's report to OUT-<classifier>"
@@ -202,6 +239,13 @@ def main() -> None:
     for name in args.variants:
         if name in AUGMENTED:
             samplers[name] = AugmentedRandomOverSampler(**AUGMENTED[name])
+            continue
+        if name in TRANSLATION:
+            params = dict(TRANSLATION[name])
+            if "steps" in params:  # generator steps, as epochs for this data and ratio
+                batches = batches_per_epoch(splits, args.ratio)
+                params["epochs"] = -(-params.pop("steps") // batches)  # as epochs="auto"
+            samplers[name] = SharedFitTranslation(**params)
             continue
         params = dict(VARIANTS[name])
         if "steps_factor" in params:

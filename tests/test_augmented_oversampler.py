@@ -66,7 +66,7 @@ def test_volumes_and_flat_rows(adrenal_small, breastmnist_small):
 
 def test_a_table_is_refused_with_the_fix(breast_cancer):
     X, y = breast_cancer
-    with pytest.raises(ValueError, match=r"transforms images or volumes.*RandomOverSampler"):
+    with pytest.raises(ValueError, match=r"takes images or volumes.*RandomOverSampler"):
         AugmentedRandomOverSampler().fit_resample(X, y)
 
 

@@ -9,7 +9,7 @@ from imblearn.utils.estimator_checks import parametrize_with_checks as imblearn_
 from sklearn.base import clone
 from sklearn.utils.estimator_checks import parametrize_with_checks as sklearn_checks
 
-from ganaug import AugmentedRandomOverSampler, GANOversampler
+from ganaug import AugmentedRandomOverSampler, GANOversampler, TranslationOversampler
 
 ESTIMATORS = [
     GANOversampler(epochs=1, batch_size=64, random_state=0, verbose=0),
@@ -17,8 +17,9 @@ ESTIMATORS = [
         epochs=1, batch_size=64, loss="wgan-gp", spectral_norm=False, random_state=0, verbose=0
     ),
     AugmentedRandomOverSampler(random_state=0),
+    TranslationOversampler(epochs=1, random_state=0, verbose=0),
 ]
-IMAGE_ONLY = (AugmentedRandomOverSampler,)
+IMAGE_ONLY = (AugmentedRandomOverSampler, TranslationOversampler)
 
 # The checks that feed a table (2-D X of a few features): an image-only sampler
 # refuses it with a ValueError that names the fix, so these cannot pass. The same
@@ -86,6 +87,7 @@ def test_sklearn_compatible(estimator, check):
 IMAGE_SAMPLERS = [
     AugmentedRandomOverSampler(random_state=0),
     GANOversampler(epochs=1, random_state=0, verbose=0),
+    TranslationOversampler(epochs=1, label_gate=False, random_state=0, verbose=0),
 ]
 
 

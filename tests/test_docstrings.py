@@ -6,7 +6,7 @@ from numpydoc.docscrape import ClassDoc
 from numpydoc.validate import validate
 
 import ganaug
-from ganaug import AugmentedRandomOverSampler, GANOversampler
+from ganaug import AugmentedRandomOverSampler, GANOversampler, TranslationOversampler
 from ganaug.data import ImageEncoder, TabularEncoder
 from ganaug.datasets import load_adrenalmnist3d, load_breastmnist
 from ganaug.demo import run_demo
@@ -16,6 +16,11 @@ from ganaug.training import GANTrainer
 PUBLIC = [
     "ganaug.GANOversampler",
     "ganaug.AugmentedRandomOverSampler",
+    "ganaug.TranslationOversampler",
+    "ganaug.TranslationOversampler.translate",
+    "ganaug.TranslationOversampler.save",
+    "ganaug.TranslationOversampler.load",
+    "ganaug.TranslationOversampler.fit_generator",
     "ganaug.GANOversampler.generate",
     "ganaug.GANOversampler.save",
     "ganaug.GANOversampler.load",
@@ -104,6 +109,7 @@ def test_docstring_matches_signature(name):
     [
         GANOversampler,
         AugmentedRandomOverSampler,
+        TranslationOversampler,
         TabularEncoder,
         ImageEncoder,
         EMA,
@@ -130,11 +136,14 @@ def test_every_fitted_attribute_is_documented(breastmnist_small):
         sampler.fit_resample(*data)
         fitted = {k for k in vars(sampler) if k.endswith("_") and not k.startswith("_")}
         assert fitted <= documented, fitted - documented
-    augmented = AugmentedRandomOverSampler(random_state=0)
-    augmented.fit_resample(X, y)
-    documented = {item.name for item in ClassDoc(AugmentedRandomOverSampler)["Attributes"]}
-    fitted = {k for k in vars(augmented) if k.endswith("_") and not k.startswith("_")}
-    assert fitted == documented, fitted ^ documented
+    for sampler in [
+        AugmentedRandomOverSampler(random_state=0),
+        TranslationOversampler(epochs=1, random_state=0, verbose=0),
+    ]:
+        sampler.fit_resample(X, y)
+        documented = {item.name for item in ClassDoc(type(sampler))["Attributes"]}
+        fitted = {k for k in vars(sampler) if k.endswith("_") and not k.startswith("_")}
+        assert fitted == documented, fitted ^ documented
 
 
 def test_version_is_exposed():
@@ -146,6 +155,7 @@ def test_version_is_exposed():
     [
         "ganaug.over_sampling._gan",
         "ganaug.over_sampling._augmented",
+        "ganaug.over_sampling._translation",
         "ganaug.datasets._medmnist",
         "ganaug.evaluation._protocol",
     ],

@@ -2,5 +2,6 @@
 
 from ._augmented import AugmentedRandomOverSampler
 from ._gan import GANOversampler
+from ._translation import TranslationOversampler
 
-__all__ = ["AugmentedRandomOverSampler", "GANOversampler"]
+__all__ = ["AugmentedRandomOverSampler", "GANOversampler", "TranslationOversampler"]

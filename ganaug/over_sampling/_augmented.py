@@ -7,16 +7,13 @@ from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import torch
 from imblearn.over_sampling.base import BaseOverSampler
-from imblearn.utils import Substitution, check_target_type
+from imblearn.utils import Substitution
 from sklearn.utils._param_validation import Interval
-from sklearn.utils.validation import check_consistent_length, validate_data
 
 from ..data.images import ImageEncoder
-from ..utils._validation import check_images, check_not_sparse
-from ._base import BALANCE_SYNTHETIC_DOC, SyntheticOversampler
+from ._base import BALANCE_SYNTHETIC_DOC, ImageInputMixin, SyntheticOversampler
 
 # Probability that a copy's contrast, and its noise, are changed.
 GAMMA_PROB = NOISE_PROB = 0.5
@@ -32,7 +29,7 @@ GAMMA_PROB = NOISE_PROB = 0.5
         "        (BENCHMARKS.md).",
     ),
 )
-class AugmentedRandomOverSampler(SyntheticOversampler):
+class AugmentedRandomOverSampler(ImageInputMixin, SyntheticOversampler):
     """Over-sample images with randomly transformed copies of real ones.
 
     What a careful researcher does without a generator: duplicate real
@@ -166,22 +163,6 @@ class AugmentedRandomOverSampler(SyntheticOversampler):
         tags.input_tags.sparse = False
         tags.input_tags.three_d_array = True
         return tags
-
-    def _check_X_y(self, X, y):
-        check_not_sparse(X)
-        if isinstance(X, pd.DataFrame) or (np.ndim(X) == 2 and self.image_shape is None):
-            raise ValueError(
-                f"{type(self).__name__} transforms images or volumes, but X is a table "
-                "(2 axes); pass images (n, [C,] H, W), volumes (n, [C,] D, H, W), or flat "
-                "rows with image_shape. For tables, use RandomOverSampler or GANOversampler."
-            )
-        y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
-        X, self.sample_shape_ = check_images(X, self.image_shape, self.spatial_dims)
-        validate_data(self, X=X, reset=True, skip_check_array=True)
-        self.n_features_in_ = math.prod(self.sample_shape_)
-        y = np.asarray(y)
-        check_consistent_length(X, y)
-        return X, y, binarize_y
 
     def _fit_synthesis(self, X: np.ndarray, y: np.ndarray, rng) -> None:
         self._encoder = ImageEncoder(self.sample_shape_, self.spatial_dims).fit(X)

@@ -12,14 +12,20 @@ of one class (:meth:`~SyntheticOversampler._synthetic_rows`).
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from numbers import Real
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from imblearn.over_sampling.base import BaseOverSampler
+from imblearn.utils import check_target_type
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
+from sklearn.utils.validation import check_consistent_length, validate_data
+
+from ..utils._validation import check_images, check_not_sparse
 
 BALANCE_SYNTHETIC_DOC = """balance_synthetic : float or None, default={default}
         Signature balancing. None: only the classes that ``sampling_strategy``
@@ -107,3 +113,23 @@ class SyntheticOversampler(BaseOverSampler):
             np.concatenate([derived_from, duplicates]),
             np.arange(n_samples) < len(synthetic),
         )
+
+
+class ImageInputMixin:
+    """Input checks of the samplers that take images and volumes only."""
+
+    def _check_X_y(self, X, y):
+        check_not_sparse(X)
+        if isinstance(X, pd.DataFrame) or (np.ndim(X) == 2 and self.image_shape is None):
+            raise ValueError(
+                f"{type(self).__name__} takes images or volumes, but X is a table "
+                "(2 axes); pass images (n, [C,] H, W), volumes (n, [C,] D, H, W), or flat "
+                "rows with image_shape. For tables, use RandomOverSampler or GANOversampler."
+            )
+        y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
+        X, self.sample_shape_ = check_images(X, self.image_shape, self.spatial_dims)
+        validate_data(self, X=X, reset=True, skip_check_array=True)
+        self.n_features_in_ = math.prod(self.sample_shape_)
+        y = np.asarray(y)
+        check_consistent_length(X, y)
+        return X, y, binarize_y

@@ -745,6 +745,7 @@ class GANOversampler(NetworkOversampler):
             )
         return X_checked
 
+
 @torch.inference_mode()
 def _generate(
     generator: torch.nn.Module,

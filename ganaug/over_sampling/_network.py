@@ -258,17 +258,27 @@ class NetworkOversampler(SyntheticOversampler):
 
     def __getstate__(self) -> dict:
         state = super().__getstate__()
-        for name in ("generator_", "discriminator_"):
-            module = state.get(name)
-            if module is not None and any(p.is_cuda for p in module.parameters()):
-                state[name] = copy.deepcopy(module).cpu()
+        generator = state.get("generator_")
+        if generator is not None and any(p.is_cuda for p in generator.parameters()):
+            state["generator_"] = copy.deepcopy(generator).cpu()
+        # Spectral norm's parametrized layers refuse to be pickled: keep the weights.
+        discriminator = state.pop("discriminator_", None)
+        if discriminator is not None:
+            state["_discriminator_weights"] = {
+                k: v.detach().cpu() for k, v in discriminator.state_dict().items()
+            }
         return state
 
     def __setstate__(self, state: dict) -> None:
         device = state.get("device_")
         if device is not None and device.type == "cuda" and not torch.cuda.is_available():
             state["device_"] = torch.device("cpu")
+        weights = state.pop("_discriminator_weights", None)
         super().__setstate__(state)
+        if weights is not None:
+            _, discriminator = self._build_networks()
+            discriminator.load_state_dict(weights)
+            self.discriminator_ = discriminator.to(self.device_).eval().requires_grad_(False)
 
 
 def _check_same_run(saved: dict, current: dict, path: Any) -> None:
