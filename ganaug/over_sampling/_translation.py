@@ -133,8 +133,10 @@ class TranslationOversampler(ImageInputMixin, NetworkOversampler):
 
     label_gate : bool, default=True
         Keep a translation only if the discriminator's classifier calls it
-        the target class. Twice the candidates needed are translated; real
-        duplicates make up any shortfall, with a warning.
+        the target class. Twice the candidates needed are translated and
+        judged together (the discriminator sees their minibatch standard
+        deviation, so a borderline call depends a little on the other
+        candidates); real duplicates make up any shortfall, with a warning.
 
     synthetic_share : float, default=1.0
         Share of the new samples of each class that are translations; the
