@@ -222,7 +222,9 @@ def _appended_rows(sampler, X_fit, X_res, y_res):
 
     A sampler that says which rows it made rather than copied (ganaug's
     ``synthetic_mask_``) has only those returned, so fidelity and
-    memorization judge what its generator made.
+    memorization judge what its generator made. Returns the rows, their
+    labels and, per row, the input row it was made from (ganaug's
+    ``source_indices_``; -1 when none or unknown).
     """
     n = len(X_fit)
     if len(X_res) <= n:
@@ -233,9 +235,11 @@ def _appended_rows(sampler, X_fit, X_res, y_res):
         return None
     rows = np.arange(n, len(X_res))
     synthetic = getattr(sampler, "synthetic_mask_", None)
+    sources = np.full(len(X_res), -1)
     if synthetic is not None and len(synthetic) == len(X_res):
         rows = rows[synthetic[n:]]
-    return _take(X_res, rows), y_res[rows]
+        sources = getattr(sampler, "source_indices_", sources)
+    return _take(X_res, rows), y_res[rows], sources[rows]
 
 
 @dataclass
@@ -329,10 +333,11 @@ class _Protocol:
 
     def _check_samples(self, seed, first, label, added, X_train, y_train, X_pool, y_pool) -> None:
         """Fidelity and memorization of the samples a resampler added, per class."""
-        X_added, y_added = added
+        X_added, y_added, sources = added
         data = self.data
         for cls in self.minority:
             synthetic = self._class_rows(X_added, y_added, cls)
+            derived_from = sources[y_added == cls]
             if len(synthetic) < 2:
                 continue
             real = self._class_rows(X_train, y_train, cls)
@@ -344,8 +349,9 @@ class _Protocol:
                 ]
             )
             if len(holdout) >= 2 and (self.spaces or data.sample_shape is not None):
+                space = self._memorization_space(synthetic)
                 check = check_memorization(
-                    *(self._memorization_space(a) for a in (synthetic, real, holdout))
+                    space, *(self._memorization_space(a) for a in (real, holdout))
                 )
                 self.out.memorization.append(
                     {
@@ -356,6 +362,7 @@ class _Protocol:
                         "distance_ratio": check.distance_ratio,
                         "threshold": check.threshold,
                         "flagged": check.flagged,
+                        **self._source_distances(check, space, derived_from, X_train),
                     }
                 )
                 if first:
@@ -370,6 +377,25 @@ class _Protocol:
                 self.out.samples[cls][label] = _take(
                     synthetic, np.arange(min(GRID_SAMPLES, len(synthetic)))
                 )
+
+    def _source_distances(self, check, space, derived_from, X_train) -> dict:
+        """How far samples made from real ones (translations, augmented copies) moved.
+
+        ``source_distance_ratio``: median distance to the source over the
+        median distance of a held-out real sample to its closest training
+        record; ``unchanged_share``: share of samples within the near-copy
+        threshold of their source (label noise, when the source is of
+        another class). Empty for samples made from noise.
+        """
+        if len(derived_from) == 0 or (derived_from < 0).any():
+            return {}
+        source = self._memorization_space(_take(X_train, derived_from))
+        distances = np.linalg.norm(space - source, axis=1)
+        median_holdout = float(np.median(check.holdout_distances))
+        return {
+            "source_distance_ratio": float(np.median(distances)) / median_holdout,
+            "unchanged_share": float(np.mean(distances < check.threshold)),
+        }
 
     def _fidelity(self, seed: int, label: str, cls, samples) -> None:
         """Compare ``samples`` of class ``cls`` with the real test samples of that class."""

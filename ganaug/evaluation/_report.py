@@ -254,7 +254,11 @@ def _memorization_blocks(report: LiftReport) -> list[_Block]:
             f"distances; a source is flagged when over {MAX_NEAR_COPY_SHARE:.0%} of its "
             "samples are near-copies. distance_ratio is the median distance over the "
             "held-out median: below 1, samples sit closer to training patients than "
-            "new patients do.",
+            "new patients do. For samples made from a real one (translations, augmented "
+            "copies), source_distance_ratio is the median distance to that source over "
+            "the same held-out median, and unchanged_share the share within the "
+            "near-copy threshold of their source: for a translation from another class, "
+            "a sample with the wrong class's content under the new label.",
         ),
         _Block("table", summary),
     ]

@@ -13,6 +13,8 @@ from ._metrics import METRICS
 from ._stats import paired_lift, summarize
 
 FIDELITY_COLUMNS = ["fid", "kid", "precision", "recall", "density", "coverage"]
+# Memorization of samples made from real ones: how far they moved from their source.
+SOURCE_COLUMNS = ["source_distance_ratio", "unchanged_share"]
 
 
 @dataclass
@@ -115,16 +117,22 @@ class LiftReport:
         -------
         summary : pandas.DataFrame
             ``near_copy_share``, ``distance_ratio`` (means) and ``flagged``
-            (true if any seed was flagged).
+            (true if any seed was flagged); for samples made from real ones
+            (translations, augmented copies) also ``source_distance_ratio``
+            and ``unchanged_share`` (means over seeds; empty for the others).
         """
         if self.memorization.empty:
             return self.memorization
         grouped = self.memorization.groupby(["method", "class"], sort=False)
-        return grouped.agg(
-            near_copy_share=("near_copy_share", "mean"),
-            distance_ratio=("distance_ratio", "mean"),
-            flagged=("flagged", "any"),
-        )
+        columns = {
+            "near_copy_share": ("near_copy_share", "mean"),
+            "distance_ratio": ("distance_ratio", "mean"),
+            "flagged": ("flagged", "any"),
+        }
+        for name in SOURCE_COLUMNS:
+            if name in self.memorization:
+                columns[name] = (name, "mean")
+        return grouped.agg(**columns)
 
     def verdicts(self) -> list[str]:
         """Plain sentences: does each synthetic method beat the best simple alternative?

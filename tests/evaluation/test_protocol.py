@@ -361,3 +361,6 @@ def test_images_get_augmented_ros_by_default_and_balanced_samplers_are_judged(br
     judged = fidelity[fidelity.space == fidelity.space.iloc[0]]
     assert set(judged["class"]) == {0}
     assert {"ros-augment", "gan", "gan-balanced"} <= set(judged.method)
+    # augmented copies are measured against their sources; noise samples have none
+    moved = report.memorization_summary()["source_distance_ratio"]
+    assert 0 < moved[("ros-augment", 0)] < 2 and np.isnan(moved[("gan", 0)])
