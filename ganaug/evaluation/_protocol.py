@@ -371,12 +371,24 @@ class _Protocol:
                         check.holdout_distances,
                     )
             if first:
-                self.out.samples.setdefault(
-                    cls, {"real": _take(real, np.arange(min(GRID_SAMPLES, len(real))))}
-                )
-                self.out.samples[cls][label] = _take(
-                    synthetic, np.arange(min(GRID_SAMPLES, len(synthetic)))
-                )
+                self._keep_samples(cls, label, real, synthetic, derived_from, X_train)
+
+    def _keep_samples(self, cls, label, real, synthetic, derived_from, X_train) -> None:
+        """The first seed's samples for the report's grid; for samples made from real
+        ones, their sources and the change (mid-grey: none) in the rows around them."""
+        rows = self.out.samples.setdefault(
+            cls, {"real": _take(real, np.arange(min(GRID_SAMPLES, len(real))))}
+        )
+        first = np.arange(min(GRID_SAMPLES, len(synthetic)))
+        if self.data.sample_shape is None or len(first) == 0 or (derived_from < 0).any():
+            rows[label] = _take(synthetic, first)
+            return
+        source = np.asarray(_take(X_train, derived_from[first]), dtype=np.float64)
+        made = np.asarray(_take(synthetic, first), dtype=np.float64)
+        middle = (float(np.min(real)) + float(np.max(real))) / 2
+        rows[f"{label} (source)"] = source
+        rows[label] = made
+        rows[f"{label} (change)"] = middle + (made - source) / 2
 
     def _source_distances(self, check, space, derived_from, X_train) -> dict:
         """How far samples made from real ones (translations, augmented copies) moved.
