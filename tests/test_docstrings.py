@@ -51,6 +51,8 @@ PUBLIC = [
     "ganaug.evaluation.summarize",
     "ganaug.evaluation.classification_scores",
     "ganaug.evaluation.check_memorization",
+    "ganaug.evaluation.change_correlation",
+    "ganaug.evaluation.signature_auroc",
     "ganaug.evaluation.distance_to_closest_record",
     "ganaug.evaluation.frechet_distance",
     "ganaug.evaluation.kernel_distance",

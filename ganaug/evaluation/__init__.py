@@ -17,6 +17,7 @@ from ._memorization import MemorizationCheck, check_memorization, distance_to_cl
 from ._metrics import METRICS, classification_scores
 from ._protocol import evaluate_lift, subsample_minority
 from ._results import LiftReport
+from ._signature import change_correlation, signature_auroc
 from ._stats import paired_lift, summarize
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "CNNClassifier",
     "LiftReport",
     "MemorizationCheck",
+    "change_correlation",
     "check_memorization",
     "classification_scores",
     "column_distances",
@@ -34,6 +36,7 @@ __all__ = [
     "kernel_distance",
     "paired_lift",
     "precision_recall_coverage",
+    "signature_auroc",
     "subsample_minority",
     "summarize",
 ]

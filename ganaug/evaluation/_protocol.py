@@ -33,6 +33,7 @@ from ._memorization import check_memorization
 from ._methods import Method, default_methods, default_samplers, parse_method
 from ._metrics import classification_scores
 from ._results import LiftReport
+from ._signature import change_correlation, signature_auroc
 
 GRID_SAMPLES = 8
 DEFAULT_LOGISTIC_GRID = {"C": [0.01, 0.1, 1.0]}
@@ -350,9 +351,8 @@ class _Protocol:
             )
             if len(holdout) >= 2 and (self.spaces or data.sample_shape is not None):
                 space = self._memorization_space(synthetic)
-                check = check_memorization(
-                    space, *(self._memorization_space(a) for a in (real, holdout))
-                )
+                holdout_space = self._memorization_space(holdout)
+                check = check_memorization(space, self._memorization_space(real), holdout_space)
                 self.out.memorization.append(
                     {
                         "seed": seed,
@@ -362,6 +362,11 @@ class _Protocol:
                         "distance_ratio": check.distance_ratio,
                         "threshold": check.threshold,
                         "flagged": check.flagged,
+                        "signature_auroc": signature_auroc(
+                            space,
+                            np.concatenate([self._memorization_space(real), holdout_space]),
+                            seed,
+                        ),
                         **self._source_distances(check, space, derived_from, X_train),
                     }
                 )
@@ -397,7 +402,9 @@ class _Protocol:
         median distance of a held-out real sample to its closest training
         record; ``unchanged_share``: share of samples within the near-copy
         threshold of their source (label noise, when the source is of
-        another class). Empty for samples made from noise.
+        another class); ``change_correlation``: mean pairwise correlation of
+        the changes (near 1: one pattern stamped on every source). Empty for
+        samples made from noise.
         """
         if len(derived_from) == 0 or (derived_from < 0).any():
             return {}
@@ -407,6 +414,7 @@ class _Protocol:
         return {
             "source_distance_ratio": float(np.median(distances)) / median_holdout,
             "unchanged_share": float(np.mean(distances < check.threshold)),
+            "change_correlation": change_correlation(space - source),
         }
 
     def _fidelity(self, seed: int, label: str, cls, samples) -> None:

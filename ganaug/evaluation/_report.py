@@ -258,7 +258,13 @@ def _memorization_blocks(report: LiftReport) -> list[_Block]:
             "copies), source_distance_ratio is the median distance to that source over "
             "the same held-out median, and unchanged_share the share within the "
             "near-copy threshold of their source: for a translation from another class, "
-            "a sample with the wrong class's content under the new label.",
+            "a sample with the wrong class's content under the new label; "
+            "change_correlation is the mean pairwise correlation of their changes (near 1: "
+            "one pattern stamped on every source). signature_auroc: how well a linear "
+            "classifier on the pixels tells a source's samples from real samples of the "
+            "class (cross-validated; 0.5: nothing marks them as synthetic). A signature "
+            "that only one class's samples carry is a cue a classifier can learn instead "
+            "of the class.",
         ),
         _Block("table", summary),
     ]

@@ -13,8 +13,14 @@ from ._metrics import METRICS
 from ._stats import paired_lift, summarize
 
 FIDELITY_COLUMNS = ["fid", "kid", "precision", "recall", "density", "coverage"]
-# Memorization of samples made from real ones: how far they moved from their source.
-SOURCE_COLUMNS = ["source_distance_ratio", "unchanged_share"]
+# Memorization columns beyond the near-copy check: whether samples carry a signature,
+# and for samples made from real ones, how far (and how alike) they moved.
+SOURCE_COLUMNS = [
+    "signature_auroc",
+    "source_distance_ratio",
+    "unchanged_share",
+    "change_correlation",
+]
 
 
 @dataclass
@@ -117,9 +123,11 @@ class LiftReport:
         -------
         summary : pandas.DataFrame
             ``near_copy_share``, ``distance_ratio`` (means) and ``flagged``
-            (true if any seed was flagged); for samples made from real ones
-            (translations, augmented copies) also ``source_distance_ratio``
-            and ``unchanged_share`` (means over seeds; empty for the others).
+            (true if any seed was flagged), ``signature_auroc`` (how well a
+            linear classifier tells the samples from real ones of the class);
+            for samples made from real ones (translations, augmented copies)
+            also ``source_distance_ratio``, ``unchanged_share`` and
+            ``change_correlation`` (means over seeds; empty for the others).
         """
         if self.memorization.empty:
             return self.memorization

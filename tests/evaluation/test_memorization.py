@@ -4,7 +4,12 @@ import numpy as np
 import pytest
 
 from ganaug.datasets import load_breastmnist
-from ganaug.evaluation import check_memorization, distance_to_closest_record
+from ganaug.evaluation import (
+    change_correlation,
+    check_memorization,
+    distance_to_closest_record,
+    signature_auroc,
+)
 
 
 @pytest.fixture(scope="module")
@@ -45,3 +50,16 @@ def test_too_few_held_out_samples_is_a_clear_error(malignant):
     train, val, _ = malignant
     with pytest.raises(ValueError, match="at least 2 held-out"):
         check_memorization(train[:5], train, val[:1])
+
+
+def test_signature_measures_see_a_stamp_and_ignore_plain_noise():
+    rng = np.random.RandomState(0)
+    real = rng.normal(size=(300, 50))
+    stamp = rng.normal(size=50)
+    stamped = rng.normal(size=(300, 50)) + 0.5 * stamp  # every sample carries one pattern
+    fresh = rng.normal(size=(300, 50))  # samples of the same distribution
+    assert signature_auroc(stamped, real) > 0.9
+    assert 0.35 < signature_auroc(fresh, real) < 0.65
+    sources = rng.normal(size=(100, 50))
+    assert change_correlation((sources + stamp) - sources) > 0.99
+    assert abs(change_correlation(rng.normal(size=(100, 50)))) < 0.05

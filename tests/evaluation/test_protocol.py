@@ -344,9 +344,7 @@ def test_images_get_augmented_ros_by_default_and_balanced_samplers_are_judged(br
         test.target[:80],
         samplers={
             "gan": GANOversampler(epochs=1, reject_outliers=False),
-            "gan-balanced": GANOversampler(
-                epochs=1, balance_synthetic=1.0, reject_outliers=False
-            ),
+            "gan-balanced": GANOversampler(epochs=1, balance_synthetic=1.0, reject_outliers=False),
         },
         methods=["ros", "ros-augment", "gan", "gan-balanced"],
         classifier=CNNClassifier(n_steps=3),
