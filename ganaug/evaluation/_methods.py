@@ -7,7 +7,7 @@ from typing import Any
 
 from imblearn.over_sampling import SMOTE, SMOTENC, RandomOverSampler
 
-from ..over_sampling import AugmentedRandomOverSampler, GANOversampler
+from ..over_sampling import AugmentedRandomOverSampler, GANOversampler, TranslationOversampler
 
 MODIFIERS = ("class-weight", "threshold")
 NO_RESAMPLING = ("none", "oracle")
@@ -109,7 +109,8 @@ def default_samplers(
     categorical: list | None, smallest_minority: int, images: bool = False
 ) -> dict[str, Any]:
     """The built-in resamplers: ``ros``, ``smote`` (SMOTENC for categorical tables),
-    ``gan``, and for images ``ros-augment`` (:class:`AugmentedRandomOverSampler`).
+    ``gan``, and for images ``ros-augment`` (:class:`AugmentedRandomOverSampler`)
+    and ``translation`` (:class:`TranslationOversampler`).
 
     Parameters
     ----------
@@ -134,4 +135,5 @@ def default_samplers(
     samplers = {"ros": RandomOverSampler(), "smote": smote, "gan": GANOversampler()}
     if images:
         samplers["ros-augment"] = AugmentedRandomOverSampler()
+        samplers["translation"] = TranslationOversampler()
     return samplers

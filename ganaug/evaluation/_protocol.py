@@ -506,8 +506,10 @@ def evaluate_lift(
         samples added back, with class weights: the attainable upper bound),
         ``ros`` (RandomOverSampler), ``ros-augment`` (images only:
         :class:`~ganaug.AugmentedRandomOverSampler`, augmented copies in every
-        class), ``smote`` (SMOTE, SMOTENC for categorical tables), ``gan``
-        (GANOversampler) and any key of ``samplers``;
+        class), ``translation`` (images only:
+        :class:`~ganaug.TranslationOversampler`), ``smote`` (SMOTE, SMOTENC
+        for categorical tables), ``gan`` (GANOversampler) and any key of
+        ``samplers``;
         modifiers ``+class-weight`` and ``+threshold`` (decision threshold
         tuned for balanced accuracy on the validation split), alone
         (``"class-weight"``) or combined (``"gan+class-weight"``). Default:

@@ -115,3 +115,14 @@ def test_yaml_never_builds_objects(tmp_path):
     path = _write(tmp_path, "name: !!python/object/apply:os.system ['echo hi']\n")
     with pytest.raises(RecipeError, match="not valid YAML"):
         load_recipe(path)
+
+
+def test_image_recipes_compare_augmented_ros_and_take_the_translation_by_name():
+    images = resolve_recipe({"data": {"source": "breastmnist"}})
+    assert "ros-augment" in images["evaluation"]["methods"]
+    table = resolve_recipe(MINIMAL)  # breast-cancer: a table
+    assert "ros-augment" not in table["evaluation"]["methods"]
+    chosen = resolve_recipe(
+        {"data": {"source": "breastmnist"}, "evaluation": {"methods": ["ros", "translation"]}}
+    )
+    assert chosen["evaluation"]["methods"] == ["ros", "translation"]
