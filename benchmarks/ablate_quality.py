@@ -32,6 +32,8 @@ from ganaug import AugmentedRandomOverSampler, GANOversampler, TranslationOversa
 from ganaug.datasets import load_splits
 from ganaug.evaluation import evaluate_lift
 from ganaug.evaluation._protocol import minority_target
+from ganaug.nets import CHANNELS_LAST
+from ganaug.nets.translation import TranslationGenerator
 from ganaug.over_sampling._gan import AUTO_STEPS
 from ganaug.over_sampling._selection import match_moments
 from ganaug.utils._random import draw_seed
@@ -82,7 +84,15 @@ TRANSLATION = {  # name: TranslationOversampler parameters (issue 22's second de
         "identity_weight": 10.0,
         "cycle_weight": 10.0,
     },
+    "trans-c5-noid": {
+        "class_loss_weight": 5.0,
+        "steps": 1000,
+        "identity_weight": 0.0,
+        "cycle_weight": 0.0,
+    },
+    "trans-c5-full": {"class_loss_weight": 5.0, "steps": 1000},  # FullOutputTranslation
     "trans-c5-3x": {"class_loss_weight": 5.0, "steps": 3000},
+    "trans-c5-3x-mix25": {"class_loss_weight": 5.0, "steps": 3000, "synthetic_share": 0.25},
 }
 AUGMENTED = {  # name: AugmentedRandomOverSampler parameters (classical augmentation)
     "ros-augment": {"balance_synthetic": None},  # the minority's copies only
@@ -117,13 +127,17 @@ class SharedFit:
     random state, so the samples are those a fresh fit would give).
     """
 
+    def fit_family(self) -> str:
+        """Samplers of one family with the same training parameters share fits:
+        by default the ganaug class (MatchFirstGAN shares SharedFitGAN's)."""
+        return next(c for c in type(self).__mro__ if c.__module__.startswith("ganaug")).__name__
+
     def _fit_generator(self, X, y, rng, run):
         training = {
             k: v for k, v in self.get_params().items() if k not in self.SAMPLE_CHOICE_PARAMS
         }
         key = (
-            # the ganaug sampler class: its subclasses here share its fits
-            next(c for c in type(self).__mro__ if c.__module__.startswith("ganaug")).__name__,
+            self.fit_family(),
             hashlib.sha1(X.tobytes() + y.tobytes()).hexdigest(),
             repr(sorted(training.items())),
         )
@@ -146,6 +160,25 @@ class SharedFitTranslation(SharedFit, TranslationOversampler):
             (type(self).__name__, self.synthetic_share, self.balance_synthetic, None, 0)
         ].extend(self.acceptance_rate_.values())
         return result
+
+
+class FullOutputTranslation(SharedFitTranslation):
+    """The translation sampler with StarGAN's full output instead of ``x + delta``."""
+
+    def fit_family(self) -> str:
+        return type(self).__name__  # other networks: never shares a fit
+
+    def _build_networks(self):
+        generator, discriminator = super()._build_networks()
+        spatial = self.encoder_.spatial_shape
+        full = TranslationGenerator(
+            self.encoder_.channels,
+            len(self.classes_),
+            spatial,
+            generator.stem.conv.out_channels,
+            residual=False,
+        )
+        return full.to(memory_format=CHANNELS_LAST[len(spatial)]), discriminator
 
 
 class SharedFitGAN(SharedFit, GANOversampler):
@@ -179,7 +212,8 @@ class MatchFirstGAN(SharedFitGAN):
         return super()._chosen_codes(codes, real, n_synthetic, cls)
 
 
-SAMPLER_CLASSES = {"gan-mix25-match-first": MatchFirstGAN}  # others: SharedFitGAN
+# others: SharedFitGAN, SharedFitTranslation
+SAMPLER_CLASSES = {"gan-mix25-match-first": MatchFirstGAN, "trans-c5-full": FullOutputTranslation}
 
 
 def versus_ros(report, metric: str) -> pd.DataFrame:
@@ -245,7 +279,7 @@ def main() -> None:
             if "steps" in params:  # generator steps, as epochs for this data and ratio
                 batches = batches_per_epoch(splits, args.ratio)
                 params["epochs"] = -(-params.pop("steps") // batches)  # as epochs="auto"
-            samplers[name] = SharedFitTranslation(**params)
+            samplers[name] = SAMPLER_CLASSES.get(name, SharedFitTranslation)(**params)
             continue
         params = dict(VARIANTS[name])
         if "steps_factor" in params:

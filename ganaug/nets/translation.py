@@ -75,14 +75,23 @@ class TranslationGenerator(nn.Module):
         Spatial size of the images (2 or 3 axes).
     width : int, default=8
         Channels of the full-resolution level; each downsampling doubles them.
+    residual : bool, default=True
+        Output ``x + delta``; False outputs ``tanh`` of the last layer
+        instead (StarGAN's full output), for comparison.
     """
 
     def __init__(
-        self, channels: int, n_classes: int, spatial_shape: Sequence[int], width: int = 8
+        self,
+        channels: int,
+        n_classes: int,
+        spatial_shape: Sequence[int],
+        width: int = 8,
+        residual: bool = True,
     ) -> None:
         super().__init__()
         dims = len(spatial_shape)
         self.n_classes = n_classes
+        self.residual = residual
         steps = n_resolution_steps(spatial_shape, smallest=SMALLEST_GRID)
         widths = [width * 2**level for level in range(steps + 1)]
         self.stem = _Block(dims, channels, width, n_classes)
@@ -106,5 +115,7 @@ class TranslationGenerator(nn.Module):
         for up, skip in zip(self.up, skips[-2::-1], strict=True):
             h = F.interpolate(h, size=skip.shape[2:], mode="nearest")
             h = up(torch.cat([h, skip], dim=1), c)
+        if not self.residual:
+            return torch.tanh(self.delta(h))
         delta = MAX_CHANGE * torch.tanh(self.delta(h))
         return (x + delta).clamp(-1.0, 1.0)
