@@ -1,26 +1,27 @@
-"""Issue 7's goal table from lift reports.
+"""Issue 7's and issue 22's goal table from lift reports.
 
     .venv/bin/python benchmarks/goal_table.py benchmarks/results/share-1to25-auto \
         benchmarks/results/order-1to50-auto
 
 Each argument is a report folder written by ``ablate_quality.py --out`` (its
 ``scores.csv`` and the case in the first line of ``report.md``). One row per
-folder: each method's mean AUROC (balanced accuracy), then the three goals
-for the GAN (``--gan``, the defaults' variant unless told), each judged by a
-paired t-test over the folder's seeds:
+folder and arm (``--gan``, the GAN's defaults unless told): each method's
+mean AUROC (balanced accuracy), then the three goals for the arm, each
+judged by a paired t-test over the folder's seeds:
 
-- **never does harm**: GAN minus ROS, AUROC and balanced accuracy; "harm"
-  when either is significantly below zero (p < 0.05);
+- **never does harm**: the arm minus ROS, and minus augmented ROS
+  (``ros-augment-balanced``) where the folder has it, AUROC and balanced
+  accuracy; "harm" when either is significantly below zero (p < 0.05);
 - **AUROC**: at 1:25 and scarcer, half the ROS-to-oracle gap above ROS, judged
-  per seed (the GAN minus the midpoint of ROS and the oracle); at 1:10, the
-  best of ROS, SMOTE and class weights (GAN minus that method);
+  per seed (the arm minus the midpoint of ROS and the oracle); at 1:10, the
+  best of ROS, SMOTE, class weights and augmented ROS (the arm minus that
+  method);
 - **balanced accuracy**: the best of class weights and ROS (at 1:10, also
   SMOTE); GAN minus that method.
 
 A goal reads "met" when the mean difference is at least 0, "below, n.s." when
 it is below 0 but not significantly (for a method as the goal: a match), and
-"below" when significantly below. Folders whose GAN goes by another method
-name need their own call with ``--gan``.
+"below" when significantly below.
 """
 
 from __future__ import annotations
@@ -33,6 +34,9 @@ import pandas as pd
 from scipy import stats
 
 SIMPLE = ["none", "class-weight", "ros", "smote"]
+# ablate_quality's name for AugmentedRandomOverSampler's defaults (augmented copies
+# in every class): a floor like ROS and, at 1:10, a rival, where a folder has it.
+AUGMENTED_ROS = "ros-augment-balanced"
 METRICS = ["auroc", "balanced_accuracy"]
 
 
@@ -60,21 +64,25 @@ def goal_row(folder: Path, gan: str) -> dict:
         metric: scores.pivot(index="seed", columns="method", values=metric) for metric in METRICS
     }
     auroc, balanced = wide["auroc"], wide["balanced_accuracy"]
-    methods = [m for m in [*SIMPLE, gan, "oracle"] if m in auroc]
-    row = {"case": case}
+    augmented = [AUGMENTED_ROS] if AUGMENTED_ROS in auroc else []
+    methods = [m for m in [*SIMPLE, *augmented, "oracle"] if m in auroc]
+    row = {"case": case, "arm": gan}
     row.update({m: f"{auroc[m].mean():.3f} ({balanced[m].mean():.3f})" for m in methods})
-    auroc_lift, balanced_lift = auroc[gan] - auroc["ros"], balanced[gan] - balanced["ros"]
-    harm = any(lift.mean() < 0 and significant(lift) for lift in (auroc_lift, balanced_lift))
-    row["GAN - ROS, AUROC (BA)"] = (
-        f"{auroc_lift.mean():+.3f} ({balanced_lift.mean():+.3f}): {'harm' if harm else 'no harm'}"
-    )
+    row["arm AUROC (BA)"] = f"{auroc[gan].mean():.3f} ({balanced[gan].mean():.3f})"
+    for floor in ["ros", *augmented]:
+        auroc_lift, balanced_lift = auroc[gan] - auroc[floor], balanced[gan] - balanced[floor]
+        harm = any(lift.mean() < 0 and significant(lift) for lift in (auroc_lift, balanced_lift))
+        row[f"arm - {floor}, AUROC (BA)"] = (
+            f"{auroc_lift.mean():+.3f} ({balanced_lift.mean():+.3f}): "
+            f"{'harm' if harm else 'no harm'}"
+        )
     if ratio >= 25:
         row["AUROC goal"] = "half the gap to the oracle: " + verdict(
             auroc[gan] - (auroc["ros"] + auroc["oracle"]) / 2
         )
         rivals = ["class-weight", "ros"]
     else:
-        best = max(["ros", "smote", "class-weight"], key=lambda m: auroc[m].mean())
+        best = max(["ros", "smote", "class-weight", *augmented], key=lambda m: auroc[m].mean())
         row["AUROC goal"] = f"{best}: " + verdict(auroc[gan] - auroc[best])
         rivals = ["class-weight", "ros", "smote"]
     best = max(rivals, key=lambda m: balanced[m].mean())
@@ -85,9 +93,15 @@ def goal_row(folder: Path, gan: str) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folders", nargs="+", type=Path)
-    parser.add_argument("--gan", default="gan-mix25-filter", help="the GAN's method name")
+    parser.add_argument(
+        "--gan",
+        nargs="+",
+        default=["gan-mix25-filter"],
+        help="the method names of the arms to judge (default: the GAN's defaults)",
+    )
     args = parser.parse_args()
-    table = pd.DataFrame([goal_row(folder, args.gan) for folder in args.folders]).fillna("")
+    rows = [goal_row(folder, arm) for folder in args.folders for arm in args.gan]
+    table = pd.DataFrame(rows).fillna("")
     print("| " + " | ".join(table.columns) + " |")
     print("|" + "---|" * len(table.columns))
     for values in table.itertuples(index=False):
