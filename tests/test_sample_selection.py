@@ -180,6 +180,7 @@ def test_evaluation_judges_only_the_synthetic_rows_of_a_mixing_sampler():
     X_fit = np.array([[0.0], [1.0], [2.0]])
     X_res = np.array([[0.0], [1.0], [2.0], [9.0], [0.0], [8.0]])
     y_res = np.array([1, 1, 0, 0, 0, 0])
-    X_new, y_new = _appended_rows(Mixing(), X_fit, X_res, y_res)
+    X_new, y_new, sources = _appended_rows(Mixing(), X_fit, X_res, y_res)
     np.testing.assert_array_equal(X_new, [[9.0], [8.0]])
     np.testing.assert_array_equal(y_new, [0, 0])
+    np.testing.assert_array_equal(sources, [-1, -1])  # no source_indices_: unknown

@@ -5,12 +5,12 @@
 public so they can be used on their own.
 """
 
+from ..metrics import kernel_distance
 from ._cnn import CNNClassifier
 from ._fidelity import (
     column_distances,
     correlation_difference,
     frechet_distance,
-    kernel_distance,
     precision_recall_coverage,
 )
 from ._memorization import MemorizationCheck, check_memorization, distance_to_closest_record

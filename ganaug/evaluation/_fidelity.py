@@ -1,9 +1,10 @@
 """Fidelity of synthetic samples in a feature space: FID, KID, precision/recall, coverage.
 
 All functions take two ``(n, d)`` feature arrays, real first. FID comes from
-MONAI's :class:`~monai.metrics.FIDMetric`; KID is the unbiased squared MMD
-with the cubic polynomial kernel of Binkowski et al. (2018), which, unlike FID,
-has no bias at the small sample sizes of minority classes; precision, recall,
+MONAI's :class:`~monai.metrics.FIDMetric`; KID
+(:func:`ganaug.metrics.kernel_distance`) is the unbiased squared MMD with the
+cubic polynomial kernel of Binkowski et al. (2018), which, unlike FID, has no
+bias at the small sample sizes of minority classes; precision, recall,
 density and coverage follow Kynkaanniemi et al. (2019) and Naeem et al. (2020).
 """
 
@@ -15,21 +16,8 @@ import torch
 from monai.metrics import FIDMetric
 from scipy.stats import wasserstein_distance
 from sklearn.metrics import pairwise_distances
-from sklearn.metrics.pairwise import polynomial_kernel
 
-from ..over_sampling._selection import kth_neighbour_radius
-
-
-def _check_pair(real: np.ndarray, fake: np.ndarray, minimum: int = 2) -> None:
-    if real.ndim != 2 or fake.ndim != 2 or real.shape[1] != fake.shape[1]:
-        raise ValueError(
-            f"Expected two (n, d) feature arrays with the same d, got {real.shape} "
-            f"and {fake.shape}; extract features first."
-        )
-    if min(len(real), len(fake)) < minimum:
-        raise ValueError(
-            f"Need at least {minimum} samples in each set, got {len(real)} and {len(fake)}."
-        )
+from ..metrics import check_feature_pair, kth_neighbour_radius
 
 
 def frechet_distance(real: np.ndarray, fake: np.ndarray) -> float:
@@ -45,34 +33,9 @@ def frechet_distance(real: np.ndarray, fake: np.ndarray) -> float:
     fid : float
         0 for identical sets; biased upwards at small n.
     """
-    _check_pair(real, fake)
+    check_feature_pair(real, fake)
     score = FIDMetric()(torch.as_tensor(fake, dtype=torch.float64), torch.as_tensor(real))
     return max(float(score), 0.0)
-
-
-def kernel_distance(real: np.ndarray, fake: np.ndarray) -> float:
-    """Kernel (KID-style) distance: the unbiased squared MMD, cubic polynomial kernel.
-
-    Parameters
-    ----------
-    real, fake : ndarray of shape (n, d)
-        Features of real and synthetic samples.
-
-    Returns
-    -------
-    kid : float
-        Unbiased estimate of MMD^2 with ``k(x, y) = (x.y / d + 1)^3``: its
-        expectation is 0 when both sets come from one distribution, so it can
-        be slightly negative.
-    """
-    _check_pair(real, fake)
-    real, fake = np.asarray(real, dtype=np.float64), np.asarray(fake, dtype=np.float64)
-    m, n = len(real), len(fake)
-    k_rr, k_ff = polynomial_kernel(real, degree=3), polynomial_kernel(fake, degree=3)
-    k_rf = polynomial_kernel(real, fake, degree=3)
-    within_real = (k_rr.sum() - np.trace(k_rr)) / (m * (m - 1))
-    within_fake = (k_ff.sum() - np.trace(k_ff)) / (n * (n - 1))
-    return float(within_real + within_fake - 2 * k_rf.mean())
 
 
 def precision_recall_coverage(real: np.ndarray, fake: np.ndarray, k: int = 5) -> dict[str, float]:
@@ -94,7 +57,7 @@ def precision_recall_coverage(real: np.ndarray, fake: np.ndarray, k: int = 5) ->
         real ones) and ``coverage`` (share of real samples with a synthetic
         sample in their neighbourhood).
     """
-    _check_pair(real, fake)
+    check_feature_pair(real, fake)
     k = min(k, len(real) - 1, len(fake) - 1)
     real_radius, fake_radius = kth_neighbour_radius(real, k), kth_neighbour_radius(fake, k)
     cross = pairwise_distances(real, fake)  # (n_real, n_fake)

@@ -19,6 +19,7 @@ from sklearn.utils.multiclass import unique_labels
 from tqdm.auto import tqdm
 
 from ..data.images import image_layout
+from ..metrics import kernel_distance
 from ..utils._validation import check_images
 from ._cnn import CNNClassifier
 from ._features import FeatureSpace, learned_feature_spaces, user_feature_space
@@ -26,7 +27,6 @@ from ._fidelity import (
     column_distances,
     correlation_difference,
     frechet_distance,
-    kernel_distance,
     precision_recall_coverage,
 )
 from ._memorization import check_memorization

@@ -25,7 +25,7 @@ from ._stats import TIE_TOLERANCE, paired_lift
 from ._svg import histogram_plot, interval_plot, line_plot
 
 HEADLINE_METRICS = ("auroc", "balanced_accuracy")
-REFERENCES = ("class-weight", "threshold", "ros", "smote")
+REFERENCES = ("class-weight", "threshold", "ros", "ros-augment", "smote")
 NOT_SYNTHETIC = ("none", "oracle", *REFERENCES)
 
 
@@ -81,9 +81,10 @@ def verdicts(report: LiftReport) -> list[str]:
     """Plain sentences: does each synthetic method beat the best simple alternative?
 
     For every method that adds synthetic samples (not ``none``, the oracle,
-    class weights, threshold tuning, ROS or SMOTE), and each headline metric,
-    the method is compared, paired by seed, with the best-scoring of class
-    weighting, threshold tuning, ROS and SMOTE.
+    class weights, threshold tuning, ROS, augmented ROS or SMOTE), and each
+    headline metric, the method is compared, paired by seed, with the
+    best-scoring of class weighting, threshold tuning, ROS, augmented ROS
+    (``ros-augment``) and SMOTE.
 
     Parameters
     ----------

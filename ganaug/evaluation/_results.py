@@ -146,9 +146,10 @@ class LiftReport:
         """Plain sentences: does each synthetic method beat the best simple alternative?
 
         Each method that adds synthetic samples is compared, paired by seed,
-        with the best-scoring of class weighting, threshold tuning, ROS and
-        SMOTE, on AUROC and balanced accuracy: it beats it, is worse, or is
-        not distinguishable (the 95% interval of the difference contains 0).
+        with the best-scoring of class weighting, threshold tuning, ROS,
+        augmented ROS and SMOTE, on AUROC and balanced accuracy: it beats it,
+        is worse, or is not distinguishable (the 95% interval of the
+        difference contains 0).
 
         Returns
         -------

@@ -20,10 +20,10 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ..augment import parse_policy
 from ..data.images import ImageEncoder
 from ..data.tabular import TabularEncoder
 from ..losses import LOSSES
+from ..metrics import kernel_distance
 from ..nets import build_networks
 from ..training.distributed import local_device
 from ..training.runtime import resolve_device
@@ -526,10 +526,9 @@ class GANOversampler(NetworkOversampler):
         return torch.from_numpy(np.ascontiguousarray(Z))
 
     def _augment_policy(self) -> tuple[str, ...]:
-        augment = self.augment
-        if augment == "auto":
-            augment = None if self.architecture_ == "mlp" else DEFAULT_AUGMENT
-        policy = parse_policy(augment)
+        policy = self._image_augment_policy(
+            None if self.architecture_ == "mlp" else DEFAULT_AUGMENT
+        )
         if self.architecture_ == "mlp" and policy:
             raise ValueError(
                 f"augment={self.augment!r} applies to images and volumes only; "
@@ -554,8 +553,6 @@ class GANOversampler(NetworkOversampler):
 
     def _kid_to_real(self, Z: torch.Tensor, codes: np.ndarray, seed: int):
         """Score for :class:`BestGenerator`: mean kernel distance to each target class."""
-        from ..evaluation import kernel_distance  # the evaluation imports this module
-
         targets = [cls for cls, n in self.sampling_strategy_.items() if n > 0]
         flat = Z.reshape(len(Z), -1).numpy()
         real = {}

@@ -5,28 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 from sklearn.metrics import pairwise_distances_chunked
-from sklearn.neighbors import NearestNeighbors
+
+from ..metrics import kth_neighbour_radius
 
 # Neighbours that set each real sample's ball, as in Kynkäänniemi et al. (2019).
 MANIFOLD_NEIGHBOURS = 3
-
-
-def kth_neighbour_radius(X: np.ndarray, k: int) -> np.ndarray:
-    """Distance from each row of ``X`` to its ``k``-th nearest other row.
-
-    Parameters
-    ----------
-    X : ndarray of shape (n_samples, n_features)
-        Samples; ``k`` must be below ``n_samples``.
-    k : int
-        Which neighbour; the sample itself is not counted.
-
-    Returns
-    -------
-    radius : ndarray of shape (n_samples,)
-    """
-    distances, _ = NearestNeighbors(n_neighbors=k + 1).fit(X).kneighbors(X)
-    return distances[:, k]  # column 0 is the sample itself
 
 
 def inside_real_manifold(
