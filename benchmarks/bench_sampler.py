@@ -1,4 +1,4 @@
-"""Time GANOversampler.fit_resample and generation with default settings.
+"""Time fit_resample of ganaug's samplers, and generation, with default settings.
 
 Each case runs in its own process so its peak memory is its own:
 
@@ -10,6 +10,9 @@ Cases (CPU targets from the issue tracker, 2 cores):
   breastmnist   BreastMNIST train, malignant sub-sampled to 1:10     < 60 s
   adrenal3d     AdrenalMNIST3D train (1188 volumes, 28^3)            < 5 min
   generate2d    10,000 BreastMNIST samples from the fitted sampler   < 2 s
+  breastmnist-translation   TranslationOversampler, BreastMNIST 1:10  < 2x breastmnist's
+  adrenal3d-translation     TranslationOversampler, AdrenalMNIST3D    < 10 min
+  breastmnist-augment       AugmentedRandomOverSampler, BreastMNIST   < 10 s
 """
 
 from __future__ import annotations
@@ -24,8 +27,24 @@ import time
 
 import numpy as np
 
-CASES = ("tabular", "breastmnist", "adrenal3d", "generate2d")
-TARGETS_S = {"tabular": 30, "breastmnist": 60, "adrenal3d": 300, "generate2d": 2}
+CASES = (
+    "tabular",
+    "breastmnist",
+    "adrenal3d",
+    "generate2d",
+    "breastmnist-translation",
+    "adrenal3d-translation",
+    "breastmnist-augment",
+)
+TARGETS_S = {
+    "tabular": 30,
+    "breastmnist": 60,
+    "adrenal3d": 300,
+    "generate2d": 2,
+    "breastmnist-translation": 120,
+    "adrenal3d-translation": 600,
+    "breastmnist-augment": 10,
+}
 
 
 def _peak_rss_mib() -> float:
@@ -46,13 +65,13 @@ def run_case(case: str) -> dict:
     """Run one case in this process and return its measurements."""
     import torch
 
-    from ganaug import GANOversampler
+    from ganaug import AugmentedRandomOverSampler, GANOversampler, TranslationOversampler
 
     if case == "tabular":
         from sklearn.datasets import load_breast_cancer
 
         X, y = load_breast_cancer(return_X_y=True)
-    elif case in ("breastmnist", "generate2d"):
+    elif case.startswith("breastmnist") or case == "generate2d":
         X, y = _breastmnist_1_to_10()
     else:
         from ganaug.datasets import load_adrenalmnist3d
@@ -61,16 +80,22 @@ def run_case(case: str) -> dict:
         X, y = data.images, data.target
 
     rss_before = _peak_rss_mib()
-    sampler = GANOversampler(random_state=0, verbose=0)
+    if case.endswith("-translation"):
+        sampler = TranslationOversampler(random_state=0, verbose=0)
+    elif case.endswith("-augment"):
+        sampler = AugmentedRandomOverSampler(random_state=0)
+    else:
+        sampler = GANOversampler(random_state=0, verbose=0)
     started = time.perf_counter()
     X_res, _ = sampler.fit_resample(X, y)
     fit_s = time.perf_counter() - started
+    history = getattr(sampler, "history_", [])
     result = {
         "case": case,
         "n_samples": len(X),
         "sample_shape": list(X.shape[1:]),
-        "n_synthetic": len(X_res) - len(X),
-        "steps": sum(len(record["steps"]) for record in sampler.history_),
+        "n_synthetic": len(X_res) - len(X),  # the new rows
+        "steps": sum(len(record["steps"]) for record in history),
         "fit_s": round(fit_s, 2),
         "peak_rss_mib": round(_peak_rss_mib(), 1),
         "rss_before_fit_mib": round(rss_before, 1),
