@@ -47,6 +47,7 @@ def _run(args: argparse.Namespace) -> int:
         split=args.split,
         limit=args.limit,
         params=params,
+        sampler=args.sampler,
         checkpoint_every=args.checkpoint_every,
         resume=args.resume,
         tensorboard=args.tensorboard,
@@ -80,7 +81,8 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "train",
         help="train a sampler on a data set and save it (torchrun-ready)",
         description=(
-            "Train GANOversampler's networks on a bundled data set or an .npz file "
+            "Train GANOversampler's (or, with --sampler translation, "
+            "TranslationOversampler's) networks on a bundled data set or an .npz file "
             "and save the model to OUT/sampler.pt, with checkpoints to resume from. "
             "Under torchrun (torchrun --nproc_per_node=N -m ganaug train ...) "
             "every process trains on its share of the data with "
@@ -94,6 +96,12 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
         help="'breastmnist', 'adrenalmnist3d', or an .npz with images and labels",
     )
     train.add_argument("--out", required=True, help="output folder")
+    train.add_argument(
+        "--sampler",
+        choices=("gan", "translation"),
+        default="gan",
+        help="GANOversampler (default) or TranslationOversampler (images only)",
+    )
     train.add_argument("--split", default="train", choices=("train", "val", "test"))
     train.add_argument("--limit", type=_positive_int, help="use only the first N samples")
     train.add_argument("--epochs", type=_epochs, default="auto", help="epochs, or 'auto'")
@@ -123,7 +131,7 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="NAME=VALUE",
-        help="any other GANOversampler parameter, e.g. --set r1_gamma=1 --set loss=bce",
+        help="any other parameter of the sampler, e.g. --set r1_gamma=1 --set loss=bce",
     )
     train.add_argument("--quiet", action="store_true", help="no progress bar")
     train.set_defaults(handler=_run)

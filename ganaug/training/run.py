@@ -103,13 +103,15 @@ def train_sampler(
     split: str = "train",
     limit: int | None = None,
     params: dict | None = None,
+    sampler: str = "gan",
     checkpoint_every: int = 500,
     resume: bool = False,
     tensorboard: bool = False,
     log_every: int = 10,
     sample_every: int = 200,
 ) -> TrainSummary:
-    """Train a :class:`~ganaug.GANOversampler` on a data set and save it.
+    """Train a :class:`~ganaug.GANOversampler` (or translation sampler) on a data set
+    and save it.
 
     Run it plainly for one process, or under ``torchrun`` for data-parallel
     training: each process then trains on its share of the data and only
@@ -130,7 +132,11 @@ def train_sampler(
     limit : int, optional
         Keep only the first ``limit`` samples.
     params : dict, optional
-        :class:`~ganaug.GANOversampler` parameters.
+        The sampler's parameters.
+    sampler : {"gan", "translation"}, default="gan"
+        :class:`~ganaug.GANOversampler` or :class:`~ganaug.TranslationOversampler`
+        (load the model with that class's ``load``; TensorBoard gets its
+        losses but no sample grids).
     checkpoint_every : int, default=500
         Steps between checkpoints.
     resume : bool, default=False
@@ -147,7 +153,7 @@ def train_sampler(
     summary : TrainSummary
         This process's view; ``files`` is empty except on rank 0.
     """
-    from ..over_sampling import GANOversampler
+    from ..over_sampling import GANOversampler, TranslationOversampler
     from .distributed import distributed_session
     from .runtime import resolve_device
     from .tensorboard import TensorBoardLogger
@@ -159,8 +165,11 @@ def train_sampler(
             f"{out_dir} already holds a training run; pass --resume to continue it, "
             "or choose a new --out."
         )
+    classes = {"gan": GANOversampler, "translation": TranslationOversampler}
+    if sampler not in classes:
+        raise ValueError(f"sampler={sampler!r} is not one of {sorted(classes)}.")
     X, y = load_training_data(data, split, limit)
-    sampler = GANOversampler(**(params or {}))
+    kind, sampler = sampler, classes[sampler](**(params or {}))
     callbacks = []
     if tensorboard:
         callbacks.append(TensorBoardLogger(out_dir / TENSORBOARD_DIR, log_every, sample_every))
@@ -178,6 +187,7 @@ def train_sampler(
                 "n_samples": len(y),
                 "world_size": 1 if context is None else context.world_size,
                 "checkpoint_every": checkpoint_every,
+                "sampler": kind,
                 "params": sampler.get_params(deep=False),
             }
             _write_json(config, out_dir / CONFIG_FILE)

@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 import torch
 
-from ganaug import GANOversampler
+from ganaug import GANOversampler, TranslationOversampler
+from ganaug.datasets import load_breastmnist
 from ganaug.training.distributed import (
     DistributedContext,
     detect_torchrun,
@@ -79,3 +80,24 @@ def test_two_process_ddp_training_on_cpu(tmp_path):
     assert sum(len(record["steps"]) for record in sampler.history_) == 8
     samples = sampler.generate(4, 0, random_state=0)
     assert samples.shape == (4, 28, 28) and samples.dtype == np.uint8
+
+
+def test_two_process_ddp_translation_training_on_cpu(tmp_path):
+    """The translation sampler under torchrun: its generator runs three times per step
+    (translation, cycle, identity) before one backward, through DistributedDataParallel."""
+    out = tmp_path / "run"
+    command = [
+        *(sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2"),
+        *("-m", "ganaug", "train", "--sampler", "translation", "--data", "breastmnist"),
+        *("--limit", "64", "--out", str(out), "--epochs", "2", "--batch-size", "8", "--quiet"),
+    ]
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    result = subprocess.run(command, capture_output=True, text=True, timeout=240, env=env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    for rank in (0, 1):
+        assert f"rank {rank}/2 finished 8 steps" in result.stderr
+    assert json.loads((out / "config.json").read_text())["sampler"] == "translation"
+    sampler = TranslationOversampler.load(out / "sampler.pt", device="cpu")
+    images = load_breastmnist("val").images[:4]
+    translated = sampler.translate(images, 0)
+    assert translated.shape == (4, 28, 28) and translated.dtype == np.uint8

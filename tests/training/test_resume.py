@@ -147,3 +147,23 @@ def test_a_killed_run_resumes_to_the_same_number_of_steps(tmp_path):
     assert len(_steps(sampler)) == 24  # 6 epochs of 4 steps, as without the kill
     assert sampler.generate(2, 1, random_state=0).shape == (2, 28, 28)
     assert sorted(p.name for p in out.iterdir()) == ["checkpoint.pt", "config.json", "sampler.pt"]
+
+
+def test_translation_sampler_resumes_bitwise(small_images, tmp_path):
+    from ganaug import TranslationOversampler
+
+    X, y = small_images
+    path = tmp_path / "translation.pt"
+    reference = TranslationOversampler(**PARAMS).fit_generator(X, y)
+    with pytest.raises(KeyboardInterrupt):
+        TranslationOversampler(**PARAMS).fit_generator(
+            X, y, checkpoint=path, checkpoint_every=2, callbacks=[_Crash(at_step=5)]
+        )
+    resumed = TranslationOversampler(**{**PARAMS, "label_gate": False}).fit_generator(
+        X, y, checkpoint=path, resume=True  # label_gate only chooses among samples
+    )
+    assert _steps(resumed) == _steps(reference) and len(_steps(resumed)) == 8
+    expected = reference.generator_.state_dict()
+    for name, tensor in resumed.generator_.state_dict().items():
+        assert torch.equal(tensor, expected[name]), name
+    assert (resumed.translate(X[:3], 0) == reference.translate(X[:3], 0)).all()
