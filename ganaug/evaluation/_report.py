@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .. import __version__
-from ..utils._versions import package_versions
+from ..utils._versions import cpu_model, package_versions
 from ._memorization import COPY_FACTOR, HOLDOUT_QUANTILE, MAX_NEAR_COPY_SHARE
 from ._metrics import METRICS
 from ._png import encode_png, sample_grid
@@ -146,7 +146,7 @@ def _blocks(report: LiftReport, title: str, versions: dict[str, str | None]) -> 
             "p",
             "Made with "
             + ", ".join(f"{name} {v or 'not installed'}" for name, v in versions.items())
-            + "; other versions may move the scores slightly.",
+            + "; other versions or another CPU may move the scores slightly.",
         ),
         _Block("h2", "Verdict"),
     ]
@@ -376,8 +376,9 @@ def write_report(report: LiftReport, out_dir: Path, title: str) -> Path:
         raise FileExistsError(
             f"{out_dir} already exists; choose a new folder so the earlier report is kept."
         )
-    # Recorded so a rerun can match them: other versions may move the scores.
-    versions = {"python": platform.python_version(), **package_versions()}
+    # Recorded so a rerun can match them: other versions, or another CPU, may move
+    # the scores.
+    versions = {"python": platform.python_version(), **package_versions(), "cpu": cpu_model()}
     blocks = _blocks(report, title, versions)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))

@@ -19,7 +19,7 @@ from sklearn.model_selection import train_test_split
 from ..datasets import Splits, load_splits
 from ..datasets._splits import split_off_test
 from ..evaluation import LiftReport
-from ..utils._versions import package_versions
+from ..utils._versions import cpu_model, package_versions
 from ._schema import FOLDER_DEFAULTS, data_kind, resolve_recipe
 from ._yaml import dump_yaml
 
@@ -153,6 +153,7 @@ def _run_record(recipe, report, data_name, command, started, clock) -> dict:
         "device": str(resolve_device(recipe["evaluation"]["device"])),
         "torch_threads": torch.get_num_threads(),
         "versions": package_versions(),
+        "cpu": cpu_model(),
         "python": platform.python_version(),
         "platform": platform.platform(),
         "started": started,

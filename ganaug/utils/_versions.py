@@ -1,8 +1,10 @@
-"""The installed versions of the packages that can move ganaug's results."""
+"""The installed versions of the packages, and the CPU, that can move ganaug's results."""
 
 from __future__ import annotations
 
+import platform
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 
 # ganaug and the libraries behind its numerics, classifiers, resampling and metrics.
 PACKAGES = (
@@ -26,3 +28,18 @@ def package_versions() -> dict[str, str | None]:
         except PackageNotFoundError:
             versions[name] = None
     return versions
+
+
+def cpu_model() -> str:
+    """The CPU's model name (``/proc/cpuinfo`` on Linux), else what ``platform`` knows.
+
+    The same library versions on another CPU can give other floats (BLAS
+    picks its kernels by CPU), which a long solver run or a training run
+    amplifies into other scores.
+    """
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.is_file():
+        for line in cpuinfo.read_text(errors="replace").splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.processor() or platform.machine()

@@ -160,7 +160,10 @@ def test_translation_sampler_resumes_bitwise(small_images, tmp_path):
             X, y, checkpoint=path, checkpoint_every=2, callbacks=[_Crash(at_step=5)]
         )
     resumed = TranslationOversampler(**{**PARAMS, "label_gate": False}).fit_generator(
-        X, y, checkpoint=path, resume=True  # label_gate only chooses among samples
+        X,
+        y,
+        checkpoint=path,
+        resume=True,  # label_gate only chooses among samples
     )
     assert _steps(resumed) == _steps(reference) and len(_steps(resumed)) == 8
     expected = reference.generator_.state_dict()
