@@ -27,6 +27,7 @@ from collections import defaultdict
 import numpy as np
 import pandas as pd
 from bench_lift import LOGISTIC, LOGISTIC_GRID  # the same pipeline as the lift benchmark
+from m2m import M2mOversampler  # issue 22's classifier-guided arm
 
 from ganaug import AugmentedRandomOverSampler, GANOversampler, TranslationOversampler
 from ganaug.datasets import load_splits
@@ -262,7 +263,7 @@ def main() -> None:
         "--variants",
         nargs="+",
         default=list(VARIANTS),
-        choices=[*VARIANTS, *AUGMENTED, *TRANSLATION],
+        choices=[*VARIANTS, *AUGMENTED, *TRANSLATION, "m2m"],
     )
     parser.add_argument(
         "--out", default=None, help="also write each classifier's report to OUT-<classifier>"
@@ -273,6 +274,9 @@ def main() -> None:
     for name in args.variants:
         if name in AUGMENTED:
             samplers[name] = AugmentedRandomOverSampler(**AUGMENTED[name])
+            continue
+        if name == "m2m":
+            samplers[name] = M2mOversampler()
             continue
         if name in TRANSLATION:
             params = dict(TRANSLATION[name])
