@@ -19,7 +19,7 @@ def check_not_sparse(X: Any) -> None:
     """Refuse scipy sparse input with a message that says how to convert it."""
     if sparse.issparse(X):
         raise TypeError(
-            "GANOversampler needs dense data but got a sparse matrix; convert it "
+            "ganaug's samplers need dense data but got a sparse matrix; convert it "
             "with X.toarray() first."
         )
 
