@@ -385,29 +385,25 @@ class TranslationOversampler(ImageInputMixin, NetworkOversampler):
                 )
         return self.encoder_.inverse_transform(Z).reshape(len(Z), *X.shape[1:]), sources
 
-    @torch.inference_mode()
     def _translate_codes(self, Z: np.ndarray, code: int) -> np.ndarray:
         """Encoded samples ``Z`` translated to class index ``code``."""
-        generator = self.generator_.to(self.device_).eval()
+        return self._in_chunks(self.generator_, Z, code, lambda out: out.float())
+
+    def _called(self, Z: np.ndarray, code: int) -> np.ndarray:
+        """Whether the discriminator's classifier calls each encoded sample class ``code``."""
+        return self._in_chunks(self.discriminator_, Z, code, lambda out: out[1].argmax(1) == code)
+
+    @torch.inference_mode()
+    def _in_chunks(self, module: torch.nn.Module, Z: np.ndarray, code: int, keep) -> np.ndarray:
+        """``keep(module(x, c))`` over ``Z`` in chunks of bounded size, ``c`` all ``code``."""
+        module = module.to(self.device_).eval()
         chunk = max(1, TRANSLATION_ELEMENTS // math.prod(Z.shape[1:]))
         parts = []
         for start in range(0, len(Z), chunk):
             x = torch.from_numpy(Z[start : start + chunk]).to(self.device_)
             c = torch.full((len(x),), code, dtype=torch.long, device=self.device_)
-            parts.append(generator(x, c).float().cpu().numpy())
-        return np.concatenate(parts) if parts else Z
-
-    @torch.inference_mode()
-    def _called(self, Z: np.ndarray, code: int) -> np.ndarray:
-        """Whether the discriminator's classifier calls each encoded sample class ``code``."""
-        discriminator = self.discriminator_.to(self.device_).eval()
-        chunk = max(1, TRANSLATION_ELEMENTS // math.prod(Z.shape[1:]))
-        called = []
-        for start in range(0, len(Z), chunk):
-            x = torch.from_numpy(Z[start : start + chunk]).to(self.device_)
-            c = torch.full((len(x),), code, dtype=torch.long, device=self.device_)
-            called.append((discriminator(x, c)[1].argmax(dim=1) == code).cpu().numpy())
-        return np.concatenate(called) if called else np.zeros(0, dtype=bool)
+            parts.append(keep(module(x, c)).cpu().numpy())
+        return np.concatenate(parts)
 
     def translate(self, X, y: Any):
         """Translate real samples to class ``y`` with the fitted generator.
