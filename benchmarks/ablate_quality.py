@@ -74,6 +74,9 @@ VARIANTS = {  # name: GANOversampler parameters
 }
 TRANSLATION = {  # name: TranslationOversampler parameters (issue 22's second design)
     "trans": {"class_loss_weight": 1.0, "steps": 600},  # the first defaults
+    # the defaults (in 2D the same as trans-c5; in 3D, 200 steps)
+    "trans-defaults": {},
+    "trans-defaults-mix25": {"synthetic_share": 0.25},
     "trans-c5": {"class_loss_weight": 5.0, "steps": 1000},
     "trans-c5-balanced": {"class_loss_weight": 5.0, "steps": 1000, "balance_synthetic": 1.0},
     "trans-c5-mix25": {"class_loss_weight": 5.0, "steps": 1000, "synthetic_share": 0.25},
