@@ -101,6 +101,8 @@ TRANSLATION = {  # name: TranslationOversampler parameters (issue 22's second de
 AUGMENTED = {  # name: AugmentedRandomOverSampler parameters (classical augmentation)
     "ros-augment": {"balance_synthetic": None},  # the minority's copies only
     "ros-augment-balanced": {"balance_synthetic": 1.0},
+    # geometry only: no gamma or noise (AdrenalMNIST3D's volumes are binary masks)
+    "ros-augment-geometric": {"balance_synthetic": 1.0, "gamma": 0.0, "noise": 0.0},
 }
 BASELINES = ["none", "class-weight", "ros", "smote", "oracle"]
 
