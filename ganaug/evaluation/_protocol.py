@@ -379,21 +379,26 @@ class _Protocol:
                 self._keep_samples(cls, label, real, synthetic, derived_from, X_train)
 
     def _keep_samples(self, cls, label, real, synthetic, derived_from, X_train) -> None:
-        """The first seed's samples for the report's grid; for samples made from real
-        ones, their sources and the change (mid-grey: none) in the rows around them."""
+        """The first seed's samples for the report's grid. Samples made from real ones
+        come between their sources and the change (sample minus source); generated
+        samples above the real training image of the class closest to each."""
         rows = self.out.samples.setdefault(
             cls, {"real": _take(real, np.arange(min(GRID_SAMPLES, len(real))))}
         )
         first = np.arange(min(GRID_SAMPLES, len(synthetic)))
-        if self.data.sample_shape is None or len(first) == 0 or (derived_from < 0).any():
-            rows[label] = _take(synthetic, first)
-            return
-        source = np.asarray(_take(X_train, derived_from[first]), dtype=np.float64)
         made = np.asarray(_take(synthetic, first), dtype=np.float64)
-        middle = (float(np.min(real)) + float(np.max(real))) / 2
-        rows[f"{label} (source)"] = source
-        rows[label] = made
-        rows[f"{label} (change)"] = middle + (made - source) / 2
+        if self.data.sample_shape is None or len(first) == 0:
+            rows[label] = made
+        elif (derived_from < 0).any():
+            training = np.asarray(real, dtype=np.float64)
+            closest = [np.argmin(((training - sample) ** 2).sum(axis=1)) for sample in made]
+            rows[label] = made
+            rows[f"{label} (closest real)"] = training[closest]
+        else:
+            source = np.asarray(_take(X_train, derived_from[first]), dtype=np.float64)
+            rows[f"{label} (source)"] = source
+            rows[label] = made
+            rows[f"{label} (change)"] = made - source
 
     def _source_distances(self, check, space, derived_from, X_train) -> dict:
         """How far samples made from real ones (translations, augmented copies) moved.
@@ -669,5 +674,21 @@ def evaluate_lift(
             "param_grid": param_grid,
             "feature_spaces": [s.name for s in spaces],
             "sample_shape": data.sample_shape,
+            "budget": _budget(classifier, parsed, table),
         },
     )
+
+
+def _budget(classifier, parsed: list, table: dict) -> dict:
+    """What the report compares with the benchmarks' budget: the classifier's steps
+    (a CNN's) and each trained sampler's epochs."""
+
+    def params(estimator) -> dict:
+        return estimator.get_params() if hasattr(estimator, "get_params") else {}
+
+    epochs = {
+        m.sampler: params(table[m.sampler])["epochs"]
+        for m in parsed
+        if m.sampler is not None and "epochs" in params(table[m.sampler])
+    }
+    return {"classifier_steps": params(classifier).get("n_steps"), "sampler_epochs": epochs}

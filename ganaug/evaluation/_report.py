@@ -17,21 +17,34 @@ import pandas as pd
 
 from .. import __version__
 from ..utils._versions import cpu_model, package_versions
+from ._cnn import CNNClassifier
+from ._figures import (
+    fidelity_figure,
+    lift_figure,
+    loss_figure,
+    memorization_figure,
+    sample_figure,
+    save_figure,
+)
 from ._memorization import COPY_FACTOR, HOLDOUT_QUANTILE, MAX_NEAR_COPY_SHARE
 from ._metrics import METRICS
-from ._png import encode_png, sample_grid
 from ._results import LiftReport, _jsonable
 from ._stats import TIE_TOLERANCE, paired_lift
-from ._svg import histogram_plot, interval_plot, line_plot
 
 HEADLINE_METRICS = ("auroc", "balanced_accuracy")
 REFERENCES = ("class-weight", "threshold", "ros", "ros-augment", "smote")
 NOT_SYNTHETIC = ("none", "oracle", *REFERENCES)
 
 
+# The budget BENCHMARKS.md ranks methods with: 10 paired seeds, the CNN's default
+# steps, samplers trained for their default ("auto") epochs.
+BENCHMARK_SEEDS = 10
+BENCHMARK_CNN_STEPS = CNNClassifier().n_steps
+
+
 @dataclass
 class _Block:
-    kind: str  # "h1", "h2", "p", "table", "figure"
+    kind: str  # "h1", "h2", "p", "note", "table", "figure" (a matplotlib Figure)
     content: object
     name: str = ""
 
@@ -122,10 +135,46 @@ def verdicts(report: LiftReport) -> list[str]:
     return sentences
 
 
+def budget_note(settings: dict) -> str | None:
+    """A warning when the run's budget is below the one the benchmarks rank methods with.
+
+    Parameters
+    ----------
+    settings : dict
+        :attr:`LiftReport.settings`.
+
+    Returns
+    -------
+    note : str or None
+        None when seeds, CNN steps and sampler epochs are the benchmarks'.
+    """
+    budget = settings.get("budget", {})
+    short = []
+    if len(settings["seeds"]) < BENCHMARK_SEEDS:
+        short.append(f"{len(settings['seeds'])} seeds (the benchmarks use {BENCHMARK_SEEDS})")
+    steps = budget.get("classifier_steps")
+    if steps is not None and steps < BENCHMARK_CNN_STEPS:
+        short.append(f"a CNN of {steps} steps (its default: {BENCHMARK_CNN_STEPS})")
+    short += [
+        f"{name} trained for {epochs} epochs (its default: 'auto', sized to the data)"
+        for name, epochs in budget.get("sampler_epochs", {}).items()
+        if epochs != "auto"
+    ]
+    if not short:
+        return None
+    return (
+        "Quick budget: " + "; ".join(short) + ". This run shows the workflow and the "
+        "report; at this budget the intervals are wide and methods can rank differently "
+        "than with the full budget (see BENCHMARKS.md). Do not choose a method from it."
+    )
+
+
 def _blocks(report: LiftReport, title: str, versions: dict[str, str | None]) -> list[_Block]:
     settings = report.settings
+    note = budget_note(settings)
     blocks = [
         _Block("h1", title),
+        *([_Block("note", note)] if note else []),
         _Block(
             "p",
             f"Training split {settings['n_train']} samples {settings['class_counts']}, "
@@ -161,15 +210,10 @@ def _blocks(report: LiftReport, title: str, versions: dict[str, str | None]) -> 
             _Block("table", _lift_table(report, metric)),
             _Block(
                 "figure",
-                interval_plot(
-                    list(lift.index),
-                    lift["mean_lift"],
-                    lift["ci_low"],
-                    lift["ci_high"],
-                    [(wide[m] - wide["none"]).tolist() for m in lift.index],
-                    f"{metric}: lift over none, mean and 95% CI (dots: seeds)",
+                lift_figure(
+                    lift, {m: (wide[m] - wide["none"]).tolist() for m in lift.index}, metric
                 ),
-                f"lift_{metric}.svg",
+                f"lift_{metric}",
             ),
         ]
     blocks += [
@@ -187,15 +231,10 @@ def _blocks(report: LiftReport, title: str, versions: dict[str, str | None]) -> 
     blocks += _memorization_blocks(report)
     blocks += _sample_blocks(report)
     for name, history in report.histories.items():
-        curves = {c: history[c].to_numpy() for c in ("d_loss", "g_loss") if c in history}
-        if curves:
+        if {"d_loss", "g_loss"} & set(history):
             blocks += [
                 _Block("h2", f"Training losses: {name} (first seed)"),
-                _Block(
-                    "figure",
-                    line_plot(history["epoch"].to_numpy(), curves, f"{name} losses per epoch"),
-                    f"losses_{name}.svg",
-                ),
+                _Block("figure", loss_figure(history, name), f"losses_{name}"),
             ]
     return blocks
 
@@ -233,10 +272,15 @@ def _fidelity_blocks(report: LiftReport) -> list[_Block]:
             "plane-0/1/2 a 2D CNN on the middle slice normal to each axis, and planes "
             "their mean; the verdict above does not depend on either."
         )
+    summary = report.fidelity_summary()
     return [
         _Block("h2", "Fidelity"),
         _Block("p", text),
-        _Block("table", report.fidelity_summary()),
+        _Block("table", summary),
+        *[
+            _Block("figure", fidelity_figure(summary, cls), f"fidelity_{cls}")
+            for cls in dict.fromkeys(summary.index.get_level_values("class"))
+        ],
     ]
 
 
@@ -280,19 +324,13 @@ def _memorization_blocks(report: LiftReport) -> list[_Block]:
                     f"are near-copies of training samples{note}.",
                 )
             )
+    space = "pixels" if report.sample_shape is not None else report.settings["feature_spaces"][0]
     for (method, cls), (synthetic, holdout) in report.distances.items():
         threshold = report.memorization.query("method == @method")["threshold"].iloc[0]
-        blocks.append(
-            _Block(
-                "figure",
-                histogram_plot(
-                    {f"{method} samples": synthetic, "held-out real": holdout},
-                    f"Distance to closest training sample: {method}, class {cls}",
-                    marker=threshold,
-                ),
-                f"memorization_{method}_{cls}.svg",
-            )
+        figure = memorization_figure(
+            synthetic, holdout, threshold, f"Memorization: {method}, class {cls}", space
         )
+        blocks.append(_Block("figure", figure, f"memorization_{method}_{cls}"))
     return blocks
 
 
@@ -301,18 +339,26 @@ def _sample_blocks(report: LiftReport) -> list[_Block]:
         return []
     shape = tuple(report.sample_shape)
     dims = 3 if len(shape) == 4 or (len(shape) == 3 and shape[0] > 4) else 2
-    blocks = [_Block("h2", "Samples (first seed): one row per source")]
+    blocks = [
+        _Block("h2", "Samples (first seed): one row per source"),
+        _Block(
+            "p",
+            "real: the class's real training images. Below each generator's samples, the "
+            "real training image closest to each one (pixel distance): a sample that "
+            "looks like its neighbour is a copy. For samples made from a real image "
+            "(translations, augmented copies): its source above it and the change below "
+            "it (sample minus source; white: none)."
+            + (" Each volume: its middle slices normal to axes 0, 1, 2." if dims == 3 else ""),
+        ),
+    ]
     for cls, rows in report.samples.items():
-        rows = {k: v for k, v in rows.items() if k != "ros"}  # duplicates of the real row
+        # ROS adds duplicates of the real row
+        rows = {k: v for k, v in rows.items() if k.split(" (")[0] != "ros"}
         real = np.asarray(rows["real"], dtype=float)
-        picture = sample_grid(rows, shape, dims, (float(real.min()), float(real.max())))
-        caption = f"Class {cls}, rows: {', '.join(rows)}"
-        if dims == 3:
-            caption += " (each volume: middle slices normal to axes 0, 1, 2)"
-        blocks += [
-            _Block("p", caption),
-            _Block("figure", encode_png(picture), f"samples_{cls}.png"),
-        ]
+        figure = sample_figure(
+            rows, shape, dims, (float(real.min()), float(real.max())), f"Class {cls}"
+        )
+        blocks.append(_Block("figure", figure, f"samples_{cls}"))
     return blocks
 
 
@@ -325,31 +371,38 @@ def _render_markdown(blocks: list[_Block]) -> str:
             out.append(f"## {block.content}")
         elif block.kind == "p":
             out.append(str(block.content))
+        elif block.kind == "note":
+            out.append(f"> **{block.content}**")
         elif block.kind == "table":
             out.append(_markdown_table(block.content))
         elif block.kind == "figure":
-            out.append(f"![{block.name}]({block.name})")
+            out.append(f"![{block.name}]({block.name}.png)")
     return "\n\n".join(out) + "\n"
 
 
-def _render_html(blocks: list[_Block], title: str) -> str:
+def _render_html(blocks: list[_Block], title: str, pngs: dict[str, bytes]) -> str:
     out = []
     for block in blocks:
         if block.kind in ("h1", "h2"):
             out.append(f"<{block.kind}>{escape(str(block.content))}</{block.kind}>")
         elif block.kind == "p":
             out.append(f"<p>{escape(str(block.content))}</p>")
+        elif block.kind == "note":
+            out.append(f'<p class="note">{escape(str(block.content))}</p>')
         elif block.kind == "table":
             out.append(_html_table(block.content))
-        elif block.kind == "figure" and isinstance(block.content, bytes):
-            data = base64.b64encode(block.content).decode()
-            out.append(f'<p><img alt="{block.name}" src="data:image/png;base64,{data}"></p>')
         elif block.kind == "figure":
-            out.append(f"<p>{block.content}</p>")
+            data = base64.b64encode(pngs[block.name]).decode()
+            out.append(
+                f'<figure><img alt="{block.name}" src="data:image/png;base64,{data}">'
+                f"<figcaption>{block.name}.png, {block.name}.svg</figcaption></figure>"
+            )
     style = (
-        "body{font-family:sans-serif;max-width:900px;margin:2em auto;padding:0 1em}"
+        "body{font-family:sans-serif;max-width:1000px;margin:2em auto;padding:0 1em}"
         "table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;"
-        "padding:3px 6px;text-align:right}img{image-rendering:pixelated}"
+        "padding:3px 6px;text-align:right}img{max-width:100%}"
+        "figcaption{font-size:11px;color:#666}"
+        ".note{background:#fff3cd;border-left:4px solid #E69F00;padding:8px 12px}"
     )
     return (
         f"<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>{escape(title)}</title>"
@@ -383,14 +436,13 @@ def write_report(report: LiftReport, out_dir: Path, title: str) -> Path:
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
     try:
-        for block in blocks:
-            if block.kind == "figure":
-                content = block.content
-                mode = "wb" if isinstance(content, bytes) else "w"
-                with open(tmp / block.name, mode) as f:
-                    f.write(content)
+        pngs = {
+            block.name: save_figure(block.content, tmp, block.name)
+            for block in blocks
+            if block.kind == "figure"
+        }
         (tmp / "report.md").write_text(_render_markdown(blocks))
-        (tmp / "report.html").write_text(_render_html(blocks, title))
+        (tmp / "report.html").write_text(_render_html(blocks, title, pngs))
         for name, table in _raw_tables(report).items():
             table.to_csv(tmp / name, index=False)
         results = {
@@ -398,6 +450,7 @@ def write_report(report: LiftReport, out_dir: Path, title: str) -> Path:
             "versions": versions,
             "settings": report.settings,
             "verdicts": verdicts(report),
+            "budget_note": budget_note(report.settings),
             "summary": report.summary().reset_index().to_dict("records"),
             "lift": {m: report.lift(m).reset_index().to_dict("records") for m in METRICS},
             "fidelity": report.fidelity_summary().reset_index().to_dict("records"),

@@ -48,7 +48,11 @@ class LiftReport:
     histories : dict
         Training history of each resampler that has one (first seed).
     samples : dict
-        Per class, a few real and added samples of the first seed, by source.
+        Per class, a few real and added samples of the first seed, by source;
+        for images, generated samples are followed by the closest real
+        training image of the class (``"<source> (closest real)"``), samples
+        made from real ones come with their sources (``"<source> (source)"``)
+        and the change (``"<source> (change)"``, sample minus source).
     distances : dict
         Per (resampler, class), the synthetic and held-out distances to the
         closest training sample (first seed).

@@ -1,6 +1,8 @@
 """The lift protocol on real data, with tiny budgets: structure and the numbers behind it."""
 
+import base64
 import json
+import re
 from xml.etree import ElementTree
 
 import numpy as np
@@ -147,16 +149,31 @@ def test_report_files(report, tmp_path):
         "fidelity.csv",
         "memorization.csv",
         "results.json",
+        "lift_auroc.png",
         "lift_auroc.svg",
         "samples_0.png",
+        "fidelity_0.png",
+        "losses_gan.png",
+        "memorization_gan_0.png",
         "history_gan.csv",
     } <= names
     markdown = (out / "report.md").read_text()
     assert "## Verdict" in markdown and "FLAGGED: copier" in markdown
     assert "On auroc, gan" in markdown and "On auroc, copier" in markdown
     html = (out / "report.html").read_text()
-    assert "data:image/png;base64," in html and "<svg" in html
     assert 'src="http' not in html and "<link" not in html  # self-contained
+    # Every figure is embedded in the HTML, as the PNG written beside it, with its SVG.
+    embedded = dict(re.findall(r'<img alt="([^"]+)" src="data:image/png;base64,([^"]+)"', html))
+    assert set(embedded) == {p.stem for p in out.glob("*.png")}
+    for stem, data in embedded.items():
+        assert base64.b64decode(data) == (out / f"{stem}.png").read_bytes()
+        assert (out / f"{stem}.svg").exists()
+    for stem in embedded:
+        assert f"![{stem}]({stem}.png)" in markdown
+    # 2 seeds, a 30-step CNN and a 3-epoch GAN are below the benchmarks' budget.
+    assert "Quick budget: 2 seeds" in markdown and "a CNN of 30 steps" in markdown
+    assert "gan trained for 3 epochs" in markdown
+    assert json.loads((out / "results.json").read_text())["budget_note"].startswith("Quick")
     assert pd.read_csv(out / "scores.csv").shape == report.scores.shape
     results = json.loads((out / "results.json").read_text())
     assert results["settings"]["imbalance_ratio"] == 10
@@ -168,6 +185,18 @@ def test_report_files(report, tmp_path):
     assert (out / "samples_0.png").read_bytes().startswith(b"\x89PNG")
     for svg in out.glob("*.svg"):
         assert ElementTree.parse(svg).getroot().tag.endswith("svg")
+
+
+def test_sample_grid_pairs_each_generated_sample_with_its_closest_training_image(report):
+    rows = report.samples[0]
+    samples, closest = rows["gan"], rows["gan (closest real)"]
+    assert samples.shape == closest.shape == (8, 28 * 28)
+    # "real" holds the first training images of the class: none is closer than the
+    # image picked as closest among all of them.
+    to_closest = ((samples - closest) ** 2).sum(axis=1)
+    to_real = ((samples[:, None] - rows["real"][None]) ** 2).sum(axis=2)
+    assert (to_closest <= to_real.min(axis=1) + 1e-9).all()
+    assert (to_closest > 0).all()  # generated, not copies
 
 
 def test_report_never_overwrites_and_leaves_nothing_half_written(report, tmp_path, monkeypatch):
