@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from . import __version__
-from .commands import augment_dicom, evaluate, run, train
+from .commands import augment_dicom, evaluate, recipes, run, train
 
 
 class UserError(Exception):
@@ -59,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_parser(commands)
     train.add_parser(commands)
     run.add_parser(commands)
+    recipes.add_parser(commands)
     return parser
 
 

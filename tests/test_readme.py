@@ -24,7 +24,7 @@ def test_setup_commands_and_recipe_example_are_true():
     from ganaug.recipes import resolve_recipe
 
     text = README.read_text()
-    assert "bash scripts/bootstrap && .venv/bin/ganaug run recipes/breastmnist.yaml" in text
+    assert "bash scripts/bootstrap && .venv/bin/ganaug run breastmnist" in text
     assert "bash scripts/bootstrap && .venv/bin/python -m pytest" in text
     example = re.findall(r"```yaml\n(.*?)```", text, flags=re.DOTALL)[0]
     recipe = resolve_recipe(yaml.safe_load(example))

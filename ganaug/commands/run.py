@@ -21,12 +21,15 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "run",
         help="run a recipe: load the data, resample, evaluate, write the report",
         description=(
-            "Run a YAML recipe (see recipes/): load its data, compare GANOversampler "
+            "Run a YAML recipe, or a bundled one by name (ganaug recipes lists them): "
+            "load its data, compare GANOversampler "
             "with the simple alternatives on paired seeds, and write the lift report, "
             "the resolved recipe and run.json (versions, seeds, device) to a new folder."
         ),
     )
-    parser.add_argument("recipe", help="recipe file, e.g. recipes/breastmnist.yaml")
+    parser.add_argument(
+        "recipe", help="recipe file (my-recipe.yaml) or bundled recipe name (breastmnist)"
+    )
     parser.add_argument(
         "--set",
         action="append",

@@ -6,6 +6,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
+from ._bundled import bundled_recipes
 from ._errors import RecipeError
 from ._schema import resolve_recipe
 from ._yaml import apply_overrides, parse_yaml
@@ -17,7 +18,9 @@ def load_recipe(path: str | os.PathLike, overrides: Sequence[str] = ()) -> dict:
     Parameters
     ----------
     path : str or os.PathLike
-        A YAML recipe, e.g. ``recipes/breastmnist.yaml``.
+        A YAML recipe file, e.g. ``recipes/breastmnist.yaml``, or the name of a
+        recipe bundled with ganaug, e.g. ``"breastmnist"`` (``ganaug recipes``
+        lists them). A file of that name takes precedence.
     overrides : sequence of str, default=()
         ``SECTION.KEY=VALUE`` settings applied after reading; values are
         YAML (``sampler.epochs=5``, ``evaluation.methods=[none, ros]``).
@@ -34,8 +37,14 @@ def load_recipe(path: str | os.PathLike, overrides: Sequence[str] = ()) -> dict:
         One line naming the file, key or value at fault.
     """
     path = Path(path)
-    if not path.is_file():
-        raise RecipeError(f"no such recipe file: {path}")
+    bundled = bundled_recipes()
+    if not path.is_file() and str(path) in bundled:
+        path = bundled[str(path)]
+    elif not path.is_file():
+        raise RecipeError(
+            f"no such recipe file: {path}; give a YAML file or the name of a bundled "
+            f"recipe: {', '.join(bundled)}"
+        )
     raw = parse_yaml(path.read_text(), str(path))
     if raw is None:
         raw = {}
