@@ -188,7 +188,7 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, *image_shape) or (n_samples, n_features)
+        X : array-like of shape (n_samples, [C,] [D,] H, W) or (n_samples, n_features)
             Training images.
         y : array-like of shape (n_samples,)
             Labels.
@@ -268,7 +268,7 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, *image_shape) or (n_samples, n_features)
+        X : array-like of shape (n_samples, [C,] [D,] H, W) or (n_samples, n_features)
             Images.
 
         Returns
@@ -283,7 +283,7 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, *image_shape) or (n_samples, n_features)
+        X : array-like of shape (n_samples, [C,] [D,] H, W) or (n_samples, n_features)
             Images.
 
         Returns
@@ -297,7 +297,7 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, *image_shape) or (n_samples, n_features)
+        X : array-like of shape (n_samples, [C,] [D,] H, W) or (n_samples, n_features)
             Images.
 
         Returns

@@ -24,7 +24,7 @@ class LabelledImages:
 
     Parameters
     ----------
-    images : ndarray of float32, shape (n, 1, *spatial)
+    images : ndarray of float32, shape (n, 1, H, W) or (n, 1, D, H, W)
         Channel-first images, or volumes in RAS orientation. With a window
         the values are in [0, 1]; without one they are as read (HU for CT).
     labels : ndarray of shape (n,)
