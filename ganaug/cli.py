@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
+import warnings
 from collections.abc import Sequence
 
 from . import __version__
@@ -60,13 +62,37 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_parser(commands)
     run.add_parser(commands)
     recipes.add_parser(commands)
+    for command in commands.choices.values():
+        command.add_argument(
+            "-v",
+            "--verbose",
+            action="store_true",
+            help="also show the warnings of MONAI, nibabel, torch and scikit-learn, "
+            "silenced by default: they are about those libraries, not your data",
+        )
     return parser
+
+
+# Libraries whose warnings speak of their own internals (optional GPU codecs,
+# deprecations), not of the user's data; ganaug's and pydicom's (about the
+# files) always show.
+THIRD_PARTY = r"(monai|nibabel|torch|sklearn|imblearn)(\.|$)"
+
+
+def quiet_third_party() -> None:
+    """Silence warnings and log messages below ERROR raised inside third-party libraries."""
+    for category in (UserWarning, DeprecationWarning, FutureWarning, RuntimeWarning):
+        warnings.filterwarnings("ignore", category=category, module=THIRD_PARTY)
+    for name in ("monai", "nibabel"):
+        logging.getLogger(name).setLevel(logging.ERROR)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``ganaug``; returns the exit code (2 for a user error)."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if not args.verbose:
+        quiet_third_party()
     try:
         return args.handler(args)
     except (UserError, ValueError, FileExistsError, FileNotFoundError) as exc:

@@ -44,3 +44,19 @@ def test_bad_arguments_exit_2():
     with pytest.raises(SystemExit) as info:
         main(["demo", "--minority", "many"])
     assert info.value.code == 2
+
+
+def test_third_party_warnings_are_quiet_unless_verbose():
+    import warnings
+
+    from ganaug.cli import build_parser, quiet_third_party
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        quiet_third_party()
+        warnings.warn_explicit("no nvImageCodec", UserWarning, "plugin.py", 1, module="monai.data")
+        warnings.warn_explicit("about the file", UserWarning, "valuerep.py", 1, module="pydicom")
+        warnings.warn_explicit("ours", UserWarning, "_base.py", 1, module="ganaug.over_sampling")
+    assert [str(w.message) for w in caught] == ["about the file", "ours"]
+    assert build_parser().parse_args(["recipes", "-v"]).verbose
+    assert not build_parser().parse_args(["recipes"]).verbose

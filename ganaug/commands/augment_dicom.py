@@ -57,6 +57,7 @@ def _run(args: argparse.Namespace) -> int:
         target_shape=args.target_shape,
         window=args.window,
         spacing=args.spacing,
+        key=args.key,
         sampling_strategy=args.sampling_strategy,
         epochs=args.epochs,
         batch_size=args.batch_size,
@@ -98,8 +99,14 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser.add_argument("in_dir", metavar="IN_DIR", help="DICOM or NIfTI folder, or .npz")
     parser.add_argument(
         "--labels",
-        help="CSV with a 'label' column and one of path, SeriesInstanceUID, "
-        "StudyInstanceUID, PatientID",
+        help="CSV with a 'label' column and identifier columns among path, "
+        "SeriesInstanceUID, StudyInstanceUID, PatientID (a cohort spreadsheet)",
+    )
+    parser.add_argument(
+        "--key",
+        choices=["path", "SeriesInstanceUID", "StudyInstanceUID", "PatientID"],
+        help="the labels CSV column that names images (default: the most specific one "
+        "it has; the others are checked against the files)",
     )
     parser.add_argument("--out", required=True, help="new output folder")
     parser.add_argument("--target-shape", type=_shape, help="crop/pad to e.g. 64,64 or 32,64,64")

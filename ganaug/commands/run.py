@@ -74,6 +74,8 @@ def execute(recipe: dict, out: str | None, dry_run: bool = False) -> int:
         print(f"# recipe valid, data found; a run writes {out or default_run_dir(recipe)}")
         return 0
     result = run_recipe(recipe, out)
+    if result.skipped_summary is not None:
+        print(f"{result.skipped_summary} (all in {result.out_dir}/skipped.csv)")
     print("\n".join(result.report.verdicts()))
     print(f"report written to {result.out_dir}/report.html")
     return 0

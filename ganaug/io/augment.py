@@ -18,6 +18,7 @@ from .loading import LabelledImages, load_labelled_images
 from .nifti_writer import write_nifti
 
 MODEL_FILE, CONFIG_FILE, MANIFEST_FILE = "model.pt", "model.json", "manifest.csv"
+SKIPPED_FILE = "skipped.csv"
 CHECKPOINT_FILE = "checkpoint.pt"
 FORMATS = ("dicom", "nifti")
 CHUNK = 16  # samples generated at a time
@@ -34,15 +35,19 @@ class AugmentSummary:
     n_loaded : int
         Images the model was trained on.
     n_skipped : int
-        Files or series left out while loading.
+        Files or series left out while loading (each with its reason in
+        ``skipped.csv``).
     manifest : pandas.DataFrame
         One row per synthetic series or file, as in ``manifest.csv``.
+    skipped_summary : str
+        The skipped files or series, counted by reason.
     """
 
     out_dir: str
     n_loaded: int
     n_skipped: int
     manifest: pd.DataFrame
+    skipped_summary: str = "nothing skipped"
 
     def text(self) -> str:
         """A short human-readable report.
@@ -53,10 +58,13 @@ class AugmentSummary:
         """
         counts = self.manifest["label"].value_counts().sort_index()
         per_class = ", ".join(f"{count} of class {label}" for label, count in counts.items())
-        return (
+        text = (
             f"trained on {self.n_loaded} images ({self.n_skipped} file(s) skipped); wrote "
             f"{len(self.manifest)} synthetic series ({per_class or 'none'}) to {self.out_dir}"
         )
+        if self.n_skipped:
+            text += f"\n{self.skipped_summary} (all in {self.out_dir}/{SKIPPED_FILE})"
+        return text
 
 
 def _check_paths(in_dir: Path, out_dir: Path) -> Path:
@@ -133,6 +141,7 @@ def augment_folder(
     target_shape: Sequence[int] | None = None,
     window: str | Sequence[float] | None = None,
     spacing: Sequence[float] | None = None,
+    key: str | None = None,
     sampling_strategy: str | float | dict = "auto",
     epochs: int | str = "auto",
     batch_size: int = 32,
@@ -151,7 +160,8 @@ def augment_folder(
     (shifted and scaled to the real class's voxel means and spreads, as
     :meth:`GANOversampler.fit_resample` does; never a copy of a real image),
     plus ``manifest.csv`` (``path``, ``label``, ``seed``, ``model_sha256``,
-    ``SeriesInstanceUID``), the model (``model.pt``, for
+    ``SeriesInstanceUID``; itself a labels CSV), ``skipped.csv`` (each input
+    file or series left out, and why), the model (``model.pt``, for
     :meth:`GANOversampler.load`) and ``model.json`` (the settings). All of it
     is written to a hidden folder beside ``out_dir`` that is renamed to
     ``out_dir`` at the end: an interrupted run leaves no ``out_dir``, and its
@@ -171,6 +181,9 @@ def augment_folder(
         Intensity window (see :func:`load_labelled_images`).
     spacing : sequence of float, optional
         Voxel spacing in mm to resample to.
+    key : str, optional
+        The labels CSV's identifier column to name images by (see
+        :func:`load_labelled_images`).
     sampling_strategy : str, float or dict, default="auto"
         How many samples to make per class, as in imbalanced-learn.
     epochs : int or "auto", default="auto"
@@ -217,6 +230,7 @@ def augment_folder(
         target_shape=target_shape,
         window=window,
         spacing=spacing,
+        key=key,
         strict=strict,
         verbose=verbose,
     )
@@ -262,6 +276,9 @@ def augment_folder(
     manifest.insert(2, "seed", seed)
     manifest.insert(3, "model_sha256", checksum)
     manifest.to_csv(partial / MANIFEST_FILE, index=False)
+    data.write_skipped(partial / SKIPPED_FILE)
     checkpoint.unlink()
     os.replace(partial, out_dir)
-    return AugmentSummary(str(out_dir), len(data.labels), len(data.skipped), manifest)
+    return AugmentSummary(
+        str(out_dir), len(data.labels), len(data.skipped), manifest, data.skipped_summary()
+    )

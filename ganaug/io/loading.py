@@ -54,6 +54,25 @@ class LabelledImages:
     window: tuple | str | None = None
     modality: str = "OT"
 
+    def skipped_summary(self) -> str:
+        """One line: how many files or series were skipped, by reason.
+
+        Returns
+        -------
+        summary : str
+        """
+        return summarize_skipped(self.skipped)
+
+    def write_skipped(self, path: str | os.PathLike) -> None:
+        """Write every skipped file or series and its reason to a CSV (``path``, ``reason``).
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            The CSV file to write.
+        """
+        pd.DataFrame(self.skipped, columns=["path", "reason"]).to_csv(path, index=False)
+
     def to_physical(self, images: np.ndarray) -> np.ndarray:
         """Undo a ``(low, high)`` window: values in the image's units (HU for CT).
 
@@ -81,6 +100,28 @@ class _Item:
     keys: dict
     record: dict
     dims: int
+
+
+def summarize_skipped(skipped: list, reasons: int = 3) -> str:
+    """One line: the number of skipped files or series and the commonest reasons.
+
+    Parameters
+    ----------
+    skipped : list of (str, str)
+        Paths and reasons, as :attr:`LabelledImages.skipped`.
+    reasons : int, default=3
+        How many distinct reasons to name.
+
+    Returns
+    -------
+    summary : str
+    """
+    if not skipped:
+        return "nothing skipped"
+    counts = Counter(reason for _, reason in skipped).most_common()
+    named = "; ".join(f"{n} x {reason}" for reason, n in counts[:reasons])
+    more = f"; {len(counts) - reasons} other reason(s)" if len(counts) > reasons else ""
+    return f"skipped {len(skipped)} file(s) or series: {named}{more}"
 
 
 def _refuse(path: str, reason: str) -> None:
@@ -164,28 +205,53 @@ def _one_kind(items: list[_Item], target_shape, skipped: list, strict: bool) -> 
     return kept
 
 
-def _attach_labels(items: list[_Item], labels_path, root: Path, is_dicom: bool) -> None:
+def _attach_labels(
+    items: list[_Item], labels_path, root: Path, is_dicom: bool, key: str | None
+) -> str:
+    """Label each item from the labels CSV; return the key column used."""
     if labels_path is None:
         raise ValueError("a labels CSV is needed for a DICOM or NIfTI folder (--labels).")
-    key, mapping = read_labels(labels_path)
+    table = read_labels(labels_path, key)
+    key = table.key
     if key in DICOM_KEYS and not is_dicom:
         raise ValueError(f"key column {key} needs DICOM input; use 'path' for NIfTI files.")
+    mapping = table.labels
     if key == "path":
         mapping = {_path_key(k): v for k, v in mapping.items()}
+        table.identifiers = {_path_key(k): v for k, v in table.identifiers.items()}
+        table.rows = {_path_key(k): v for k, v in table.rows.items()}
     unlabelled = []
     for item in items:
-        found = {mapping[k] for k in item.keys[key] if k in mapping}
+        matched = [k for k in item.keys[key] if k in mapping]
+        found = {mapping[k] for k in matched}
         if len(found) > 1:  # e.g. a series folder and one of its files
             raise ValueError(f"{item.record['source']} has labels {sorted(found, key=str)}.")
         if not found:
             unlabelled.append(item.record["source"])
-        else:
-            item.record["label"] = found.pop()
+            continue
+        item.record["label"] = found.pop()
+        if is_dicom:
+            for value in matched:
+                _check_identifiers(item, table, value)
     if unlabelled:
         raise ValueError(
             f"{len(unlabelled)} image(s) have no label in {labels_path} by {key}, "
             f"e.g. {unlabelled[0]}."
         )
+    return key
+
+
+def _check_identifiers(item: _Item, table, value: str) -> None:
+    """The row's other identifiers must be what the item's files say."""
+    for column, text in table.identifiers.get(value, {}).items():
+        said = item.keys[column]
+        if (_path_key(text) if column == "path" else text) not in said:
+            truth = "lie elsewhere" if column == "path" else f"say {', '.join(sorted(said))}"
+            raise ValueError(
+                f"{table.path}, line {table.rows[value]} ({table.key} {value}): {column} "
+                f"is {text!r}, but the files of {item.record['source']} {truth}; correct "
+                f"the row, or drop the {column} column."
+            )
 
 
 def _path_key(text: str) -> str:
@@ -225,11 +291,16 @@ def _dataset(items: list[_Item], transform, cache_dir):
     return PersistentDataset(data, transform, cache_dir=cache_dir, hash_transform=pickle_hashing)
 
 
-def _root_cause(exc: BaseException) -> str:
-    """The innermost error's message (MONAI wraps transform errors)."""
+def _root_cause(exc: BaseException, limit: int = 400) -> str:
+    """The innermost error's whole message on one line (MONAI wraps transform
+    errors; pydicom names the packages a codec needs on the lines after the first)."""
     while exc.__cause__ is not None:
         exc = exc.__cause__
-    return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    text = " ".join([lines[0], "; ".join(lines[1:])] if len(lines) > 1 else lines)
+    if len(text) > limit:
+        text = text[: limit - 3] + "..."
+    return f"{type(exc).__name__}: {text}"
 
 
 def _collect(items, dataset, strict: bool, verbose: int):
@@ -258,7 +329,9 @@ def _collect(items, dataset, strict: bool, verbose: int):
         kept.append(record)
     if not kept:
         path, reason = skipped[0]
-        raise ValueError(f"no image could be read; the first, {path}, is {reason}.")
+        raise ValueError(
+            f"no image could be read; {summarize_skipped(skipped)}, e.g. {path}: {reason}."
+        )
     return out[: len(kept)], kept, skipped
 
 
@@ -269,6 +342,7 @@ def load_labelled_images(
     target_shape: Sequence[int] | None = None,
     window: str | Sequence[float] | None = None,
     spacing: Sequence[float] | None = None,
+    key: str | None = None,
     strict: bool = False,
     cache_dir: str | os.PathLike | None = None,
     verbose: int = 1,
@@ -291,10 +365,13 @@ def load_labelled_images(
     source : str or os.PathLike
         The DICOM folder, NIfTI folder or ``.npz`` file.
     labels : str or os.PathLike, optional
-        Labels CSV for a folder: a ``label`` column and one key column among
-        ``path``, ``SeriesInstanceUID``, ``StudyInstanceUID`` and
-        ``PatientID`` (see :func:`ganaug.io.labels.read_labels`). Not used
-        for ``.npz`` files, which carry their labels.
+        Labels CSV for a folder: a ``label`` column and identifier columns
+        among ``path``, ``SeriesInstanceUID``, ``StudyInstanceUID`` and
+        ``PatientID`` (a cohort spreadsheet; other columns are ignored). The
+        most specific one present names the images, and the others must
+        agree with what the DICOM files say (see
+        :func:`ganaug.io.labels.read_labels`). Not used for ``.npz`` files,
+        which carry their labels.
     target_shape : sequence of int, optional
         Spatial shape to crop or pad to (centred, border replicated); needed
         when the images differ in shape.
@@ -305,6 +382,10 @@ def load_labelled_images(
         None keeps the values as read.
     spacing : sequence of float, optional
         Voxel spacing in mm to resample to; None keeps each image's own.
+    key : str, optional
+        The labels CSV's identifier column to name images by (e.g.
+        ``"PatientID"``, to label every series of a patient); default: the
+        most specific one it has.
     strict : bool, default=False
         Raise on the first unreadable or non-image file instead of skipping
         it and listing it in ``skipped``.
@@ -346,7 +427,7 @@ def load_labelled_images(
     if not items:
         raise ValueError(f"{root} holds no DICOM or NIfTI image to load.")
     if reader is not None:
-        _attach_labels(items, labels, root, is_dicom=not has_nifti)
+        _attach_labels(items, labels, root, is_dicom=not has_nifti, key=key)
     counts = Counter(item.record["label"] for item in items)
     if len(counts) < 2:
         raise ValueError(f"all images have the label {next(iter(counts))!r}; need two classes.")
@@ -356,7 +437,11 @@ def load_labelled_images(
     images, kept, failed = _collect(items, _dataset(items, transform, cache_dir), strict, verbose)
     records = pd.DataFrame(kept)
     if records["label"].nunique() < 2:
-        raise ValueError("the images left after skipping unreadable ones are of one class.")
+        raise ValueError(
+            f"only class {records['label'].tolist()[0]!r} is left ({len(records)} image(s)); "
+            f"{summarize_skipped(skipped + failed)}, e.g. {failed[0][0]}. Two classes are "
+            "needed: make the skipped files readable, or label more images."
+        )
     modality = records["modality"].mode().iloc[0] or "OT"
     median = tuple(float(v) for v in np.median(np.array(list(records["spacing"])), axis=0))
     return LabelledImages(

@@ -16,7 +16,7 @@ from typing import Any
 
 from sklearn.model_selection import train_test_split
 
-from ..datasets import Splits, load_splits
+from ..datasets import load_splits
 from ..datasets._splits import split_off_test
 from ..evaluation import LiftReport
 from ..utils._versions import cpu_model, package_versions
@@ -24,7 +24,7 @@ from ._schema import FOLDER_DEFAULTS, data_kind, resolve_recipe
 from ._yaml import dump_yaml
 
 LOGISTIC_GRID = {"logisticregression__C": [0.001, 0.01, 0.1, 1.0]}
-RECIPE_FILE, RUN_FILE = "recipe.yaml", "run.json"
+RECIPE_FILE, RUN_FILE, SKIPPED_FILE = "recipe.yaml", "run.json", "skipped.csv"
 
 
 @dataclass
@@ -34,13 +34,18 @@ class RunResult:
     Parameters
     ----------
     out_dir : pathlib.Path
-        The run folder: the report, ``recipe.yaml`` and ``run.json``.
+        The run folder: the report, ``recipe.yaml``, ``run.json`` and, for a
+        DICOM or NIfTI folder, ``skipped.csv``.
     report : LiftReport
         The evaluation's tables.
+    skipped_summary : str or None
+        For a DICOM or NIfTI folder, the files or series left out while
+        loading, counted by reason.
     """
 
     out_dir: Path
     report: LiftReport
+    skipped_summary: str | None = None
 
 
 def default_run_dir(recipe: dict) -> Path:
@@ -58,7 +63,7 @@ def default_run_dir(recipe: dict) -> Path:
     return Path(recipe["output"]) / f"{recipe['name']}-{time.strftime('%Y%m%d-%H%M%S')}"
 
 
-def _load_data(data: dict, random_state: int, verbose: int = 1) -> Splits:
+def _load_data(data: dict, random_state: int, verbose: int = 1):
     """Load the ``data`` section of a recipe as train, validation and test splits.
 
     Parameters
@@ -75,7 +80,10 @@ def _load_data(data: dict, random_state: int, verbose: int = 1) -> Splits:
     Returns
     -------
     splits : Splits
+    loaded : LabelledImages or None
+        What was read from a DICOM or NIfTI folder (its skipped files).
     """
+    loaded = None
     if data_kind(data["source"]) == "folder":
         from ..io import load_labelled_images
 
@@ -100,7 +108,7 @@ def _load_data(data: dict, random_state: int, verbose: int = 1) -> Splits:
             stratify=splits.y,
             random_state=random_state,
         )
-    return splits
+    return splits, loaded
 
 
 def _build_classifier(spec: dict, images: bool, device: str) -> tuple[Any, dict | None]:
@@ -199,7 +207,7 @@ def run_recipe(
         )
     started, clock = _now(), time.perf_counter()
     evaluation = dict(recipe["evaluation"])
-    splits = _load_data(recipe["data"], evaluation["random_state"], evaluation["verbose"])
+    splits, loaded = _load_data(recipe["data"], evaluation["random_state"], evaluation["verbose"])
     images = getattr(splits.X, "ndim", 2) > 2
     classifier, grid = _build_classifier(recipe["classifier"], images, evaluation["device"])
     if evaluation["image_shape"] is not None:
@@ -224,6 +232,8 @@ def run_recipe(
         header = f"# Resolved recipe of this run; repeat it with: ganaug run {out / RECIPE_FILE}\n"
         (tmp / RECIPE_FILE).write_text(header + dump_yaml(recipe))
         (tmp / RUN_FILE).write_text(json.dumps(run, indent=2) + "\n")
+        if loaded is not None:
+            loaded.write_skipped(tmp / SKIPPED_FILE)
         if out.exists():
             raise FileExistsError(f"{out} appeared during the run; the report is kept in {tmp}.")
         os.rename(tmp, out)
@@ -232,4 +242,4 @@ def run_recipe(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return RunResult(out, report)
+    return RunResult(out, report, loaded.skipped_summary() if loaded is not None else None)

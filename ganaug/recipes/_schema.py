@@ -16,6 +16,7 @@ from pathlib import Path
 from sklearn.utils._param_validation import (
     Interval,
     InvalidParameterError,
+    StrOptions,
     validate_parameter_constraints,
 )
 
@@ -23,6 +24,7 @@ from ..datasets import load_splits
 from ..datasets._splits import BUNDLED, TABLES
 from ..evaluation import CNNClassifier, evaluate_lift
 from ..evaluation._methods import default_methods, default_samplers, parse_method
+from ..io.labels import KEY_COLUMNS
 from ..over_sampling import GANOversampler
 from ._errors import RecipeError
 
@@ -41,6 +43,7 @@ DATA_KEYS = {
     "folder": (
         "source",
         "labels",
+        "key",
         "test_size",
         "limit",
         "target_shape",
@@ -54,6 +57,7 @@ DATA_CONSTRAINTS = {
     "source": [str],
     "target": [str],
     "labels": [str, None],
+    "key": [StrOptions(set(KEY_COLUMNS)), None],
     "test_size": [Interval(Real, 0, 1, closed="neither")],
     "limit": [Interval(Integral, 4, None, closed="left"), None],
     "target_shape": [list, None],
@@ -65,6 +69,7 @@ DATA_CONSTRAINTS = {
 # ganaug.io.load_labelled_images's keyword defaults, for DICOM and NIfTI folders.
 FOLDER_DEFAULTS = {
     "labels": None,
+    "key": None,
     "target_shape": None,
     "window": None,
     "spacing": None,

@@ -49,6 +49,8 @@ def _slice(sop_class, series_uid, study_uid, frame_uid, modality, pixels, **attr
 def write_ct_series(folder, hu, spacing=(0.7, 0.8, 2.5), origin=(-40.0, -50.0, 100.0), **ids):
     """Write ``hu`` (rows, columns, slices) as an axial CT series; return its UID.
 
+    ``ids`` may set ``series_uid``, ``study_uid`` and ``patient_id``.
+
     Slices are stored from head to feet (InstanceNumber 1 is the highest
     position) under shuffled file names, so order must come from positions.
     """
@@ -74,6 +76,7 @@ def write_ct_series(folder, hu, spacing=(0.7, 0.8, 2.5), origin=(-40.0, -50.0, 1
             RescaleSlope=1,
             RescaleIntercept=-1024,
             InstanceNumber=number,
+            **({"PatientID": ids["patient_id"]} if "patient_id" in ids else {}),
         )
         ds.save_as(folder / f"IM{(number * 7919) % 1000:03d}", enforce_file_format=True)
     return series_uid

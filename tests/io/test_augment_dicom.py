@@ -12,6 +12,8 @@ from monai.transforms import LoadImage
 import ganaug.io.augment
 from ganaug import GANOversampler
 from ganaug.cli import main
+from ganaug.io import load_labelled_images
+from ganaug.io.labels import read_labels
 
 FAST = ["--epochs", "1", "--batch-size", "4", "--quiet", "--target-shape", "16,16,8"]
 
@@ -27,7 +29,10 @@ def test_writes_valid_synthetic_series_and_leaves_the_input_alone(ct_folder, tmp
     before = snapshot(root)
     out = tmp_path / "out"
     assert _run(root, labels, out, "--window", "soft-tissue", "--sampling-strategy", "1:6") == 0
-    assert "wrote 4 synthetic series (4 of class 1)" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "wrote 4 synthetic series (4 of class 1)" in printed
+    assert "skipped 1 file(s) or series: 1 x not a readable DICOM file" in printed
+    assert pd.read_csv(out / "skipped.csv")["path"].tolist() == [str(root / "notes.txt")]
     assert snapshot(root) == before
 
     manifest = pd.read_csv(out / "manifest.csv")
@@ -42,6 +47,11 @@ def test_writes_valid_synthetic_series_and_leaves_the_input_alone(ct_folder, tmp
     digest = hashlib.sha256((out / "model.pt").read_bytes()).hexdigest()
     assert set(manifest["model_sha256"]) == {digest}
     assert GANOversampler.load(out / "model.pt").generate(1, 1).shape == (1, 1, 16, 16, 8)
+    # The manifest is a labels CSV: by path, its UIDs agreeing with the files (one
+    # class only, so loading stops after labelling every series).
+    assert read_labels(out / "manifest.csv").key == "path"
+    with pytest.raises(ValueError, match="all images have the label 1"):
+        load_labelled_images(out, out / "manifest.csv", verbose=0)
 
     inputs = [pydicom.dcmread(p) for p in root.rglob("IM*")]
     input_uids = {

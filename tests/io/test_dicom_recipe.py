@@ -67,8 +67,14 @@ def test_dicom_recipe_runs_with_tiny_settings(ct_study, tmp_path, capsys):
     argv = ["run", str(RECIPE), "--out", str(out)]
     for setting in settings:
         argv += ["--set", setting]
+    (root / "p00" / "broken").write_bytes(b"DICM")  # skipped, and said so
     assert main(argv) == 0
-    assert "On auroc, gan" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "On auroc, gan" in printed
+    assert "skipped 1 file(s) or series: 1 x not a readable DICOM file" in printed
+    assert f"(all in {out}/skipped.csv)" in printed
+    skipped = pd.read_csv(out / "skipped.csv")
+    assert skipped["path"].tolist() == [str(root / "p00" / "broken")]
     results = json.loads((out / "results.json").read_text())
     assert results["settings"]["sample_shape"] == [1, 16, 16, 8]
     sizes = results["settings"]

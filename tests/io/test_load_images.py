@@ -156,7 +156,8 @@ def test_medmnist_npz_carries_its_labels(tmp_path):
 @pytest.mark.parametrize(
     ("rows", "columns", "message"),
     [
-        ([["x", 0]], ["AccessionNumber", "label"], "one key column among"),
+        ([["x", 0]], ["AccessionNumber", "label"], "needs an identifier column among"),
+        ([["x", "y"]], ["PatientID", "diagnosis"], "needs a 'label' column"),
         ([["a", 0], ["a", 1]], ["PatientID", "label"], "values repeat"),
         ([["someone-else", 0]], ["PatientID", "label"], "have no label"),
         ([["PAT-8812345", 1]], ["PatientID", "label"], "need two classes"),

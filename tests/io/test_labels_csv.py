@@ -1,0 +1,119 @@
+"""Labels CSVs as cohort spreadsheets (several identifier columns, checked against the
+files), and what loading says about the files it skips."""
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from _dicom_inputs import ct_volume, write_ct_series
+from pydicom.data import get_testdata_file
+from pydicom.uid import generate_uid
+
+from ganaug.io import load_labelled_images
+from ganaug.io.labels import read_labels
+
+
+@pytest.fixture
+def cohort(tmp_path):
+    """Three patients, two CT series each (different studies); a cohort spreadsheet."""
+    root, rows = tmp_path / "in", []
+    for p, label in enumerate([0, 0, 1]):
+        for s in range(2):
+            study = generate_uid()
+            uid = write_ct_series(
+                root / f"P{p}" / f"S{s}",
+                ct_volume(label, seed=2 * p + s),
+                patient_id=f"PAT{p}",
+                study_uid=study,
+            )
+            rows.append(
+                {
+                    "PatientID": f"PAT{p}",
+                    "StudyInstanceUID": study,
+                    "SeriesInstanceUID": uid,
+                    "age": 50 + p,
+                    "label": label,
+                }
+            )
+    return root, pd.DataFrame(rows)
+
+
+def test_a_cohort_spreadsheet_labels_by_its_most_specific_identifier(cohort, tmp_path):
+    root, table = cohort
+    table.to_csv(tmp_path / "cohort.csv", index=False)
+    assert read_labels(tmp_path / "cohort.csv").key == "SeriesInstanceUID"
+    data = load_labelled_images(root, tmp_path / "cohort.csv", verbose=0)
+    by_series = dict(zip(table["SeriesInstanceUID"], table["label"], strict=True))
+    assert len(data.labels) == 6
+    assert [by_series[u] for u in data.records["series_uid"]] == data.labels.tolist()
+    assert set(data.records["patient_id"]) == {"PAT0", "PAT1", "PAT2"}
+
+
+def test_the_issue_s_spreadsheet_loads(cohort, tmp_path):
+    # SeriesInstanceUID, PatientID, label: refused before, with a message that
+    # contradicted itself.
+    root, table = cohort
+    table[["SeriesInstanceUID", "PatientID", "label"]].to_csv(tmp_path / "l.csv", index=False)
+    assert len(load_labelled_images(root, tmp_path / "l.csv", verbose=0).labels) == 6
+
+
+def test_key_chooses_the_identifier(cohort, tmp_path):
+    root, table = cohort
+    per_patient = table.drop_duplicates("PatientID")[["PatientID", "label"]]
+    per_patient.to_csv(tmp_path / "patients.csv", index=False)
+    data = load_labelled_images(root, tmp_path / "patients.csv", verbose=0)
+    assert data.labels.tolist().count(1) == 2  # both series of the malignant patient
+    table.to_csv(tmp_path / "cohort.csv", index=False)
+    with pytest.raises(ValueError, match=r"PatientID values repeat .*more specific column"):
+        load_labelled_images(root, tmp_path / "cohort.csv", key="PatientID", verbose=0)
+    with pytest.raises(ValueError, match="key column 'path' is not among"):
+        load_labelled_images(root, tmp_path / "cohort.csv", key="path", verbose=0)
+
+
+def test_an_identifier_that_disagrees_with_the_files_names_the_row(cohort, tmp_path):
+    root, table = cohort
+    table.loc[3, "PatientID"] = "PAT9"
+    table.to_csv(tmp_path / "cohort.csv", index=False)
+    uid = table.loc[3, "SeriesInstanceUID"]
+    with pytest.raises(
+        ValueError,
+        match=rf"cohort.csv, line 5 \(SeriesInstanceUID {uid}\): PatientID is 'PAT9', "
+        r"but the files of .* say PAT1; correct the row, or drop the PatientID column",
+    ):
+        load_labelled_images(root, tmp_path / "cohort.csv", verbose=0)
+
+
+def test_a_path_that_disagrees_with_the_uid_names_the_row(cohort, tmp_path):
+    root, table = cohort
+    table["path"] = [f"P{i // 2}/S{i % 2}" for i in range(6)]
+    table.loc[0, "path"] = "P0/S1"  # the other series of the same patient
+    table = table.drop(index=1)
+    table.to_csv(tmp_path / "cohort.csv", index=False)
+    with pytest.raises(ValueError, match=r"line 2 \(path P0/S1\): SeriesInstanceUID is"):
+        load_labelled_images(root, tmp_path / "cohort.csv", verbose=0)
+
+
+def test_a_class_lost_to_skipping_says_what_was_skipped_and_why(tmp_path):
+    # A JPEG-LS image whose decoder is missing, beside a readable CT image: the
+    # error counts the skips and keeps pydicom's list of packages to install
+    # (once cut off after "missing dependencies:").
+    root = tmp_path / "in"
+    for folder, name in (("a", "MR_small_jpeg_ls_lossless.dcm"), ("b", "CT_small.dcm")):
+        (root / folder).mkdir(parents=True)
+        shutil.copy(get_testdata_file(name), root / folder / name)
+    labels = tmp_path / "labels.csv"
+    pd.DataFrame(
+        {"path": ["a/MR_small_jpeg_ls_lossless.dcm", "b/CT_small.dcm"], "label": [0, 1]}
+    ).to_csv(labels, index=False)
+    try:
+        data = load_labelled_images(root, labels, verbose=0)
+    except ValueError as error:
+        message = str(error)
+        assert "images left after skipping unreadable ones are of one class" not in message
+        assert message.startswith("only class 1 is left (1 image(s)); skipped 1 file(s)")
+        assert "JPEG-LS" in message and "requires" in message
+        assert message.rstrip(".").rsplit(":", 1)[-1].strip()  # not cut off at a colon
+        assert str(Path(root / "a" / "MR_small_jpeg_ls_lossless.dcm")) in message
+    else:  # a JPEG-LS decoder is installed: the image loads
+        assert sorted(data.labels.tolist()) == [0, 1]
