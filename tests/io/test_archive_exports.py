@@ -1,6 +1,6 @@
-"""Labels CSVs as cohort spreadsheets (several identifier columns, checked against the
-files), and what loading says about the files it skips."""
-
+"""Folders as archives export them: cohort spreadsheets as labels CSVs (several
+identifier columns, checked against the files), compressed transfer syntaxes, and
+what loading says about the files it skips."""
 import shutil
 from pathlib import Path
 
@@ -95,25 +95,52 @@ def test_a_path_that_disagrees_with_the_uid_names_the_row(cohort, tmp_path):
 
 
 def test_a_class_lost_to_skipping_says_what_was_skipped_and_why(tmp_path):
-    # A JPEG-LS image whose decoder is missing, beside a readable CT image: the
-    # error counts the skips and keeps pydicom's list of packages to install
-    # (once cut off after "missing dependencies:").
+    # pydicom's JPEG-lossy.dcm, which no installed decoder reads, beside a readable
+    # CT image: the error counts the skips and keeps every decoder's reason (once
+    # cut off after its first line).
     root = tmp_path / "in"
-    for folder, name in (("a", "MR_small_jpeg_ls_lossless.dcm"), ("b", "CT_small.dcm")):
+    for folder, name in (("a", "JPEG-lossy.dcm"), ("b", "CT_small.dcm")):
         (root / folder).mkdir(parents=True)
         shutil.copy(get_testdata_file(name), root / folder / name)
     labels = tmp_path / "labels.csv"
-    pd.DataFrame(
-        {"path": ["a/MR_small_jpeg_ls_lossless.dcm", "b/CT_small.dcm"], "label": [0, 1]}
-    ).to_csv(labels, index=False)
-    try:
-        data = load_labelled_images(root, labels, verbose=0)
-    except ValueError as error:
-        message = str(error)
-        assert "images left after skipping unreadable ones are of one class" not in message
-        assert message.startswith("only class 1 is left (1 image(s)); skipped 1 file(s)")
-        assert "JPEG-LS" in message and "requires" in message
-        assert message.rstrip(".").rsplit(":", 1)[-1].strip()  # not cut off at a colon
-        assert str(Path(root / "a" / "MR_small_jpeg_ls_lossless.dcm")) in message
-    else:  # a JPEG-LS decoder is installed: the image loads
-        assert sorted(data.labels.tolist()) == [0, 1]
+    pd.DataFrame({"path": ["a/JPEG-lossy.dcm", "b/CT_small.dcm"], "label": [0, 1]}).to_csv(
+        labels, index=False
+    )
+    with pytest.raises(ValueError) as caught:
+        load_labelled_images(root, labels, verbose=0)
+    message = str(caught.value)
+    assert "images left after skipping unreadable ones are of one class" not in message
+    assert message.startswith("only class 1 is left (1 image(s)); skipped 1 file(s)")
+    assert "1 x unreadable (RuntimeError: Unable to decode" in message
+    assert "pylibjpeg: " in message and "pillow: " in message  # each decoder's reason
+    assert str(Path(root / "a" / "JPEG-lossy.dcm")) in message
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "JPGExtended.dcm",  # JPEG Extended (12-bit)
+        "MR_small_jpeg_ls_lossless.dcm",  # JPEG-LS
+        "MR_small_jp2klossless.dcm",  # JPEG 2000 lossless
+        "JPEG2000.dcm",  # JPEG 2000
+        "MR_small_RLE.dcm",  # RLE
+        "image_dfl.dcm",  # deflated
+    ],
+)
+def test_compressed_transfer_syntaxes_decode_out_of_the_box(tmp_path, name):
+    import pydicom
+
+    root = tmp_path / "in"
+    for folder, file in (("a", name), ("b", "CT_small.dcm")):
+        (root / folder).mkdir(parents=True)
+        shutil.copy(get_testdata_file(file), root / folder / file)
+    labels = tmp_path / "labels.csv"
+    pd.DataFrame({"path": [f"a/{name}", "b/CT_small.dcm"], "label": [0, 1]}).to_csv(
+        labels, index=False
+    )
+    data = load_labelled_images(root, labels, target_shape=(32, 32), verbose=0)
+    assert data.skipped == []
+    assert sorted(data.labels.tolist()) == [0, 1]
+    decoded = pydicom.dcmread(root / "a" / name).pixel_array
+    shape = data.records.set_index("label").loc[0, "original_shape"]
+    assert sorted(shape[-2:]) == sorted(decoded.shape)
