@@ -1,6 +1,7 @@
 """Folders as archives export them: cohort spreadsheets as labels CSVs (several
 identifier columns, checked against the files), compressed transfer syntaxes, and
 what loading says about the files it skips."""
+
 import shutil
 from pathlib import Path
 
