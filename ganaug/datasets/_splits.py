@@ -30,6 +30,9 @@ class Splits:
         The splits.
     name : str
         Where they came from.
+    groups, test_groups : ndarray or None
+        The group (e.g. patient) of each training and test sample when the
+        test split was made by whole groups; None otherwise.
     """
 
     X: Any
@@ -39,14 +42,81 @@ class Splits:
     X_test: Any
     y_test: np.ndarray
     name: str
+    groups: np.ndarray | None = None
+    test_groups: np.ndarray | None = None
 
 
-def split_off_test(X, y, name: str, test_size: float, seed: int) -> Splits:
-    """Hold out a stratified ``test_size`` share as the test split; no validation split."""
-    X, X_test, y, y_test = train_test_split(
-        X, y, test_size=test_size, stratify=y, random_state=seed
+def _rows(X, index: np.ndarray):
+    return X.iloc[index].reset_index(drop=True) if hasattr(X, "iloc") else np.asarray(X)[index]
+
+
+def grouped_split(
+    y: np.ndarray, groups: np.ndarray, test_size: float, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """A stratified split that keeps every group (e.g. a patient) on one side.
+
+    scikit-learn's :class:`~sklearn.model_selection.StratifiedGroupKFold`
+    with ``round(1 / test_size)`` folds; its first fold is held out, so the
+    held-out share is close to ``test_size`` as whole groups allow.
+
+    Parameters
+    ----------
+    y : ndarray of shape (n,)
+        Labels, to stratify by.
+    groups : ndarray of shape (n,)
+        Group of each sample.
+    test_size : float
+        Share to hold out.
+    seed : int
+        Seeds the shuffle of the groups.
+
+    Returns
+    -------
+    kept, held_out : ndarray of int
+        Indices of the two sides.
+    """
+    from sklearn.model_selection import StratifiedGroupKFold
+
+    groups = np.asarray(groups)
+    if len(groups) != len(y):
+        raise ValueError(
+            f"groups has {len(groups)} entries for {len(y)} samples; give one group "
+            "(e.g. a patient ID) per sample."
+        )
+    n_splits = max(2, round(1 / test_size))
+    n_groups = len(np.unique(groups))
+    if n_groups < n_splits:
+        raise ValueError(
+            f"{n_groups} groups cannot hold out {test_size:.0%} as whole groups; that "
+            f"needs at least {n_splits} groups (or split without grouping)."
+        )
+    splitter = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=seed)
+    return next(splitter.split(np.zeros(len(y)), y, groups))
+
+
+def split_off_test(X, y, name: str, test_size: float, seed: int, groups=None) -> Splits:
+    """Hold out a stratified ``test_size`` share as the test split; no validation split.
+
+    With ``groups``, by whole groups (see :func:`grouped_split`).
+    """
+    if groups is None:
+        X, X_test, y, y_test = train_test_split(
+            X, y, test_size=test_size, stratify=y, random_state=seed
+        )
+        return Splits(X, np.asarray(y), None, None, X_test, np.asarray(y_test), name)
+    y, groups = np.asarray(y), np.asarray(groups)
+    kept, held_out = grouped_split(y, groups, test_size, seed)
+    return Splits(
+        _rows(X, kept),
+        y[kept],
+        None,
+        None,
+        _rows(X, held_out),
+        y[held_out],
+        name,
+        groups[kept],
+        groups[held_out],
     )
-    return Splits(X, np.asarray(y), None, None, X_test, np.asarray(y_test), name)
 
 
 def _from_npz(path: Path, test_size: float, seed: int) -> Splits:
@@ -74,7 +144,12 @@ def _from_npz(path: Path, test_size: float, seed: int) -> Splits:
 
 
 def load_splits(
-    source: str, *, target: str | None = None, test_size: float = 0.3, random_state: int = 0
+    source: str,
+    *,
+    target: str | None = None,
+    group: str | None = None,
+    test_size: float = 0.3,
+    random_state: int = 0,
 ) -> Splits:
     """Load a data source as splits.
 
@@ -87,6 +162,10 @@ def load_splits(
         ``y``), or a ``.csv``/``.parquet`` table with a ``target`` column.
     target : str, optional
         Label column of a table file.
+    group : str, optional
+        Column of a table file naming each row's group (e.g. a patient ID):
+        the test split then keeps every group on one side, and the column is
+        not a feature.
     test_size : float, default=0.3
         Share held out as the test split (stratified) when the source has no
         test split of its own.
@@ -121,7 +200,12 @@ def load_splits(
                 f"{list(frame.columns)}."
             )
         y = frame.pop(target).to_numpy()
-        return split_off_test(frame, y, str(path), test_size, random_state)
+        if group is not None and group not in frame:
+            raise ValueError(
+                f"group column {group!r} is not in {path}; its columns are {list(frame)}."
+            )
+        groups = frame.pop(group).to_numpy() if group is not None else None
+        return split_off_test(frame, y, str(path), test_size, random_state, groups)
     raise ValueError(
         f"Cannot read {path}: use a .npz, .csv or .parquet file, or a bundled data set."
     )

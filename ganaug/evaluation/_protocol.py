@@ -19,6 +19,7 @@ from sklearn.utils.multiclass import unique_labels
 from tqdm.auto import tqdm
 
 from ..data.images import image_layout
+from ..datasets._splits import grouped_split
 from ..metrics import kernel_distance
 from ..utils._validation import check_images
 from ._cnn import CNNClassifier
@@ -52,6 +53,8 @@ class _Dataset:
     sample_shape: tuple[int, ...] | None  # None for tables
     spatial_dims: int | None
     categorical: list | None
+    groups: np.ndarray | None = None  # of the training rows
+    n_val_groups: int | None = None  # when the validation split was made by groups
 
 
 def _take(X, rows):
@@ -64,12 +67,35 @@ def _concat(parts):
     )
 
 
-def _prepare(X, y, X_val, y_val, X_test, y_test, image_shape, spatial_dims, val_size, seed):
-    y, y_test = np.asarray(y), np.asarray(y_test)
-    if X_val is None:
+def _prepare(
+    X, y, X_val, y_val, X_test, y_test, image_shape, spatial_dims, val_size, seed, groups=None
+) -> _Dataset:
+    y = np.asarray(y)
+    n_val_groups = None
+    if groups is not None:
+        groups = np.asarray(groups)
+        if len(groups) != len(y):
+            raise ValueError(
+                f"groups has {len(groups)} entries for {len(y)} training samples; give "
+                "one group (e.g. a patient ID) per sample."
+            )
+    if X_val is None and groups is None:
         X, X_val, y, y_val = train_test_split(
             X, y, test_size=val_size, stratify=y, random_state=seed
         )
+    elif X_val is None:  # whole groups on each side
+        X = X if hasattr(X, "iloc") else np.asarray(X)
+        kept, held_out = grouped_split(y, groups, val_size, seed)
+        n_val_groups = len(np.unique(groups[held_out]))
+        X, X_val, y, y_val = _take(X, kept), _take(X, held_out), y[kept], y[held_out]
+        groups = groups[kept]
+    data = _prepare_arrays(X, y, X_val, y_val, X_test, y_test, image_shape, spatial_dims)
+    data.groups, data.n_val_groups = groups, n_val_groups
+    return data
+
+
+def _prepare_arrays(X, y, X_val, y_val, X_test, y_test, image_shape, spatial_dims) -> _Dataset:
+    y, y_test = np.asarray(y), np.asarray(y_test)
     y_val = np.asarray(y_val)
     as_images = image_shape is not None or np.ndim(X) > 2
     if as_images:
@@ -107,9 +133,20 @@ def minority_target(n_majority: int, ratio: float) -> int:
 
 
 def subsample_minority(
-    y: np.ndarray, minority_classes: Sequence, ratio: float | None, rng: np.random.RandomState
+    y: np.ndarray,
+    minority_classes: Sequence,
+    ratio: float | None,
+    rng: np.random.RandomState,
+    groups: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Keep ``round(n_majority / ratio)`` samples of each minority class.
+
+    With ``groups`` (e.g. patient IDs), whole groups are removed, so the
+    kept samples and the removed ones (the oracle pool, and real samples the
+    memorization check treats as unseen) never share a group: each class
+    keeps as many samples as whole groups allow without exceeding the target
+    (at least one group), and the other samples of a removed group leave the
+    training set too.
 
     Parameters
     ----------
@@ -120,7 +157,9 @@ def subsample_minority(
     ratio : float or None
         Target imbalance ``1:ratio``; None keeps everything.
     rng : numpy.random.RandomState
-        Chooses which samples stay.
+        Chooses which samples (or groups) stay.
+    groups : ndarray of shape (n_samples,), optional
+        Group of each sample.
 
     Returns
     -------
@@ -132,13 +171,33 @@ def subsample_minority(
     if ratio is None:
         return np.arange(len(y)), np.array([], dtype=int)
     target = minority_target(max(np.sum(y == c) for c in np.unique(y)), ratio)
-    removed = []
+    removed, left_out = [], []
     for cls in minority_classes:
         members = np.flatnonzero(y == cls)
-        if len(members) > target:
+        if len(members) <= target:
+            continue
+        if groups is None:
             removed.append(rng.choice(members, len(members) - target, replace=False))
+            continue
+        gone = _groups_to_remove(groups[members], target, rng)
+        removed.append(members[np.isin(groups[members], gone)])
+        left_out.append(np.flatnonzero(np.isin(groups, gone) & (y != cls)))
     removed = np.sort(np.concatenate(removed)) if removed else np.array([], dtype=int)
-    return np.setdiff1d(np.arange(len(y)), removed), removed
+    dropped = np.concatenate([removed, *left_out]) if left_out else removed
+    return np.setdiff1d(np.arange(len(y)), dropped), removed
+
+
+def _groups_to_remove(member_groups: np.ndarray, target: int, rng) -> np.ndarray:
+    """Groups of one class to remove so that at most ``target`` of its samples stay
+    (at least one group), visiting the groups in a random order."""
+    names, sizes = np.unique(member_groups, return_counts=True)
+    kept, gone = 0, []
+    for i in rng.permutation(len(names)):
+        if kept == 0 or kept + sizes[i] <= target:
+            kept += sizes[i]
+        else:
+            gone.append(names[i])
+    return np.asarray(gone, dtype=names.dtype)
 
 
 def _set_matching(estimator, suffix: str, value) -> list[str]:
@@ -284,7 +343,7 @@ class _Protocol:
     def run_seed(self, seed: int, first: bool, progress) -> None:
         data = self.data
         kept, pool = subsample_minority(
-            data.y, self.minority, self.ratio, np.random.RandomState(seed)
+            data.y, self.minority, self.ratio, np.random.RandomState(seed), data.groups
         )
         X_train, y_train = _take(data.X, kept), data.y[kept]
         X_pool, y_pool = _take(data.X, pool), data.y[pool]
@@ -475,6 +534,7 @@ def evaluate_lift(
     n_seeds: int = 5,
     random_state: int = 0,
     val_size: float = 0.2,
+    groups=None,
     image_shape: tuple[int, ...] | None = None,
     spatial_dims: int | None = None,
     fidelity: bool = True,
@@ -543,6 +603,13 @@ def evaluate_lift(
         First seed; also seeds the validation split when one is made.
     val_size : float, default=0.2
         Share of the training split held out when ``X_val`` is None.
+    groups : array-like of shape (n,), optional
+        Group of each training sample, e.g. its patient: the validation split
+        (when one is made) and the minority sub-sampling then keep every
+        group on one side, so no patient is both trained on and held out
+        (sklearn's ``StratifiedGroupKFold``; see :func:`subsample_minority`).
+        Keep the test split apart from the training groups yourself (the
+        recipes do).
     image_shape : tuple of int, optional
         Shape of one image when ``X`` holds flat rows.
     spatial_dims : {2, 3}, optional
@@ -579,7 +646,17 @@ def evaluate_lift(
     np.int64(2)
     """
     data = _prepare(
-        X, y, X_val, y_val, X_test, y_test, image_shape, spatial_dims, val_size, random_state
+        X,
+        y,
+        X_val,
+        y_val,
+        X_test,
+        y_test,
+        image_shape,
+        spatial_dims,
+        val_size,
+        random_state,
+        groups,
     )
     classes = unique_labels(data.y)
     counts = {c: int(np.sum(data.y == c)) for c in classes}
@@ -675,6 +752,12 @@ def evaluate_lift(
             "feature_spaces": [s.name for s in spaces],
             "sample_shape": data.sample_shape,
             "budget": _budget(classifier, parsed, table),
+            "grouping": None
+            if data.groups is None
+            else {
+                "n_groups_train": len(np.unique(data.groups)),
+                "n_groups_val": data.n_val_groups,
+            },
         },
     )
 

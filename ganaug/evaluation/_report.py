@@ -191,6 +191,7 @@ def _blocks(report: LiftReport, title: str, versions: dict[str, str | None]) -> 
             f"(all scores). Seeds {settings['seeds']}, paired: every method sees the same "
             f"sub-sample and classifier budget per seed. Classifier: {settings['classifier']}.",
         ),
+        *_grouping_blocks(settings),
         _Block(
             "p",
             "Made with "
@@ -237,6 +238,28 @@ def _blocks(report: LiftReport, title: str, versions: dict[str, str | None]) -> 
                 _Block("figure", loss_figure(history, name), f"losses_{name}"),
             ]
     return blocks
+
+
+def _grouping_blocks(settings: dict) -> list[_Block]:
+    grouping = settings.get("grouping")
+    if grouping is None:
+        return [
+            _Block(
+                "p",
+                "Splits are per sample (no groups given): if a patient has several "
+                "samples, they may fall on both sides of a split and inflate every score.",
+            )
+        ]
+    val = grouping["n_groups_val"]
+    return [
+        _Block(
+            "p",
+            f"Grouped splits: {grouping['n_groups_train']} groups (e.g. patients) in training"
+            + (f", {val} others in validation" if val is not None else "")
+            + "; minority sub-sampling removes whole groups, so no group is both "
+            "trained on and held out.",
+        )
+    ]
 
 
 def _all_metrics(report: LiftReport) -> pd.DataFrame:

@@ -27,7 +27,11 @@ SCAN_TAGS = [
     "PixelSpacing",
     "SliceThickness",
     "SamplesPerPixel",
+    "ImageType",
 ]
+# Slice steps may differ from the series' median by this share before the series
+# counts as having missing slices or uneven spacing.
+STEP_TOLERANCE = 0.1
 # Storage classes that hold no image (DICOMDIR media, reports, presentation states).
 NON_IMAGE_PREFIXES = ("1.2.840.10008.1.3.10", "1.2.840.10008.5.1.4.1.1.88.")
 
@@ -106,8 +110,75 @@ def _order(headers: list) -> list:
     return sorted(headers, key=lambda item: int(item[1].get("InstanceNumber", 0) or 0))
 
 
+def _orientation(ds) -> tuple:
+    return tuple(np.round(np.asarray(ds.get("ImageOrientationPatient", []), float), 3))
+
+
+def _majority(headers: list, value, what: str) -> tuple[list, list]:
+    """Keep the slices whose ``value`` is the series' most common; skip the others."""
+    values = [value(ds) for _, ds in headers]
+    common = max(set(values), key=values.count)
+    kept = [item for item, v in zip(headers, values, strict=True) if v == common]
+    skipped = [
+        (path, f"{what} differs from the rest of its series")
+        for (path, _), v in zip(headers, values, strict=True)
+        if v != common
+    ]
+    return kept, skipped
+
+
+def _clean(headers: list) -> tuple[list, list, str | None]:
+    """Series hygiene: the slices to keep, the ones skipped, and a reason to skip the
+    whole series (or None).
+
+    Localizer (scout) images are left out; slices of another size or
+    orientation than most of the series are left out; a slice at the position
+    of an earlier one (by InstanceNumber) is a duplicate and left out. A
+    volume whose slice steps differ by more than ``STEP_TOLERANCE`` (a missing
+    slice, uneven spacing) is not resampled by guesswork: it is skipped.
+    """
+    skipped = [
+        (path, "localizer (scout) image inside a series")
+        for path, ds in headers
+        if "LOCALIZER" in [str(v).upper() for v in ds.get("ImageType", [])]
+    ]
+    headers = [item for item in headers if item[0] not in {p for p, _ in skipped}]
+    if not headers:
+        return [], skipped, None
+    headers, other = _majority(headers, lambda ds: (ds.Rows, ds.Columns), "slice size")
+    skipped += other
+    headers, other = _majority(headers, _orientation, "slice orientation")
+    skipped += other
+    by_number = sorted(headers, key=lambda item: int(item[1].get("InstanceNumber", 0) or 0))
+    seen, unique = set(), []
+    for path, ds in by_number:
+        key = _slice_key(ds)
+        position = None if key is None else round(key, 3)
+        if position is not None and position in seen:
+            skipped.append((path, f"duplicate slice position ({position} mm along the normal)"))
+            continue
+        seen.add(position)
+        unique.append((path, ds))
+    keys = sorted(k for k in (_slice_key(ds) for _, ds in unique) if k is not None)
+    if len(keys) >= 3 and len(keys) == len(unique):
+        steps = np.diff(keys)
+        median = float(np.median(steps))
+        if np.any(np.abs(steps - median) > STEP_TOLERANCE * median):
+            return (
+                unique,
+                skipped,
+                f"missing slices or uneven spacing (steps of {steps.min():.2f} to "
+                f"{steps.max():.2f} mm)",
+            )
+    return unique, skipped, None
+
+
 def scan_dicom_folder(root: str | os.PathLike) -> tuple[list[DicomSeries], list[tuple[str, str]]]:
     """Group the DICOM images under ``root`` into series, reading headers only.
+
+    Series hygiene (see ``_clean``): localizers, slices of another size or
+    orientation and duplicate positions are left out of their series, with a
+    reason; a volume with missing slices or uneven spacing is skipped whole.
 
     Parameters
     ----------
@@ -130,7 +201,13 @@ def scan_dicom_folder(root: str | os.PathLike) -> tuple[list[DicomSeries], list[
         else:
             groups.setdefault(str(ds.SeriesInstanceUID), []).append((str(path), ds))
     series = []
-    for uid, headers in groups.items():
+    for uid, found in groups.items():
+        headers, left_out, reason = _clean(found)
+        skipped += left_out
+        if reason is not None:
+            skipped.append((str(Path(headers[0][0]).parent), reason))
+        if reason is not None or not headers:
+            continue
         ordered = _order(headers)
         first = ordered[0][1]
         series.append(

@@ -20,7 +20,7 @@ from ..datasets import load_splits
 from ..datasets._splits import split_off_test
 from ..evaluation import LiftReport
 from ..utils._versions import cpu_model, package_versions
-from ._schema import FOLDER_DEFAULTS, data_kind, resolve_recipe
+from ._schema import FOLDER_DEFAULTS, FOLDER_GROUPS, data_kind, resolve_recipe
 from ._yaml import dump_yaml
 
 LOGISTIC_GRID = {"logisticregression__C": [0.001, 0.01, 0.1, 1.0]}
@@ -90,13 +90,18 @@ def _load_data(data: dict, random_state: int, verbose: int = 1):
         options = {k: data[k] for k in FOLDER_DEFAULTS if k != "labels"}
         options = {k: tuple(v) if isinstance(v, list) else v for k, v in options.items()}
         loaded = load_labelled_images(data["source"], data["labels"], **options, verbose=verbose)
+        column = FOLDER_GROUPS.get(data["group"])
+        groups = None
+        if column is not None and column in loaded.records:  # NIfTI files carry no IDs
+            groups = loaded.records[column].astype(str).to_numpy()
         splits = split_off_test(
-            loaded.images, loaded.labels, data["source"], data["test_size"], random_state
+            loaded.images, loaded.labels, data["source"], data["test_size"], random_state, groups
         )
     else:
         splits = load_splits(
             data["source"],
             target=data.get("target"),
+            group=data.get("group"),
             test_size=data.get("test_size", 0.3),
             random_state=random_state,
         )
@@ -144,6 +149,17 @@ def _build_classifier(spec: dict, images: bool, device: str) -> tuple[Any, dict 
 
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _grouping(data: dict, splits) -> dict | None:
+    """How the test split was made: by which column, with how many groups a side."""
+    if splits.groups is None:
+        return None
+    return {
+        "by": data.get("group"),
+        "groups_train_and_val": len(set(splits.groups)),
+        "groups_test": len(set(splits.test_groups)),
+    }
 
 
 def _run_record(recipe, report, data_name, command, started, clock) -> dict:
@@ -219,12 +235,14 @@ def run_recipe(
         splits.y_test,
         X_val=splits.X_val,
         y_val=splits.y_val,
+        groups=splits.groups,
         samplers={"gan": GANOversampler(**recipe["sampler"])},
         classifier=classifier,
         param_grid=grid,
         **evaluation,
     )
     run = _run_record(recipe, report, splits.name, command, started, clock)
+    run["grouping"] = _grouping(recipe["data"], splits)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.parent / f".{out.name}.{uuid.uuid4().hex}"
     try:

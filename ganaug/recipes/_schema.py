@@ -39,11 +39,12 @@ DATA_KEYS = {
     "bundled": ("source", "limit"),  # with official validation and test splits
     "bundled-table": ("source", "test_size", "limit"),
     "npz": ("source", "test_size", "limit"),
-    "table": ("source", "target", "test_size", "limit"),
+    "table": ("source", "target", "group", "test_size", "limit"),
     "folder": (
         "source",
         "labels",
         "key",
+        "group",
         "test_size",
         "limit",
         "target_shape",
@@ -58,6 +59,7 @@ DATA_CONSTRAINTS = {
     "target": [str],
     "labels": [str, None],
     "key": [StrOptions(set(KEY_COLUMNS)), None],
+    "group": [str, None],
     "test_size": [Interval(Real, 0, 1, closed="neither")],
     "limit": [Interval(Integral, 4, None, closed="left"), None],
     "target_shape": [list, None],
@@ -76,6 +78,10 @@ FOLDER_DEFAULTS = {
     "strict": False,
     "cache_dir": None,
 }
+
+# DICOM folders are split by patient unless data.group says otherwise.
+FOLDER_GROUP = "PatientID"
+FOLDER_GROUPS = {"PatientID": "patient_id", "StudyInstanceUID": "study_uid"}
 
 CLASSIFIER_TYPES = ("auto", "cnn", "logistic")
 CNN_KEYS = tuple(
@@ -160,10 +166,10 @@ def _resolve_data(values: object) -> dict:
     if kind == "table" and "target" not in data:
         raise RecipeError(f"data.target is required for the table {source}: name its label column")
     _check_data_paths(data)
-    defaults = {**_defaults(load_splits, ["test_size"]), "limit": None}
+    defaults = {**_defaults(load_splits, ["test_size"]), "limit": None, "group": None}
     if kind == "folder":
         _check_folder_options(data)
-        defaults.update(FOLDER_DEFAULTS)
+        defaults.update(FOLDER_DEFAULTS, group=FOLDER_GROUP)
     resolved = {**defaults, **data}
     return {k: resolved[k] for k in DATA_KEYS[kind] if k in resolved}
 
@@ -173,6 +179,11 @@ def _check_folder_options(data: dict) -> None:
         raise RecipeError(
             "data.labels is required for a DICOM/NIfTI folder: a CSV with a 'label' column "
             "and one key column (path, SeriesInstanceUID, StudyInstanceUID or PatientID)"
+        )
+    if data.get("group") not in (None, *FOLDER_GROUPS):
+        raise RecipeError(
+            f"data.group: {data['group']!r} is not a grouping for a DICOM/NIfTI folder; use "
+            f"one of {', '.join(FOLDER_GROUPS)}, or null to split per image"
         )
     from ..io.preprocess import check_window
 

@@ -145,3 +145,41 @@ def test_compressed_transfer_syntaxes_decode_out_of_the_box(tmp_path, name):
     decoded = pydicom.dcmread(root / "a" / name).pixel_array
     shape = data.records.set_index("label").loc[0, "original_shape"]
     assert sorted(shape[-2:]) == sorted(decoded.shape)
+
+
+def test_series_hygiene_leaves_out_localizers_duplicates_and_gapped_volumes(tmp_path):
+    import pydicom
+
+    root = tmp_path / "in"
+    write_ct_series(root / "clean", ct_volume(0, seed=0), patient_id="A")
+    messy = write_ct_series(root / "messy", ct_volume(0, seed=1), patient_id="B")
+    files = sorted((root / "messy").iterdir())
+    # A localizer in the series (another orientation), and a duplicate slice.
+    scout = pydicom.dcmread(files[0])
+    scout.ImageType = ["ORIGINAL", "PRIMARY", "LOCALIZER"]
+    scout.ImageOrientationPatient = [1, 0, 0, 0, 0, -1]
+    scout.SOPInstanceUID = generate_uid()
+    scout.save_as(root / "messy" / "scout.dcm")
+    duplicate = pydicom.dcmread(files[1])
+    duplicate.SOPInstanceUID, duplicate.InstanceNumber = generate_uid(), 99
+    duplicate.save_as(root / "messy" / "again.dcm")
+    # A volume with a missing slice.
+    write_ct_series(root / "gap", ct_volume(1, seed=2), patient_id="C")
+    (sorted((root / "gap").iterdir(), key=lambda p: pydicom.dcmread(p).InstanceNumber)[3]).unlink()
+    write_ct_series(root / "other", ct_volume(1, seed=3), patient_id="D")
+    (root / "DICOMDIR").write_bytes(b"")  # empty: not a readable DICOM file
+    labels = tmp_path / "labels.csv"
+    pd.DataFrame({"PatientID": ["A", "B", "C", "D"], "label": [0, 0, 1, 1]}).to_csv(
+        labels, index=False
+    )
+    before = sorted(p.name for p in root.rglob("*"))
+    data = load_labelled_images(root, labels, verbose=0)
+    reasons = dict(data.skipped)
+    assert reasons[str(root / "messy" / "scout.dcm")] == "localizer (scout) image inside a series"
+    assert reasons[str(root / "messy" / "again.dcm")].startswith("duplicate slice position")
+    assert reasons[str(root / "gap")].startswith("missing slices or uneven spacing")
+    assert str(root / "DICOMDIR") in reasons
+    assert sorted(data.records["patient_id"]) == ["A", "B", "D"]
+    assert data.records.set_index("patient_id").loc["B", "files"] == 8  # the series, cleaned
+    assert messy in set(data.records["series_uid"])
+    assert sorted(p.name for p in root.rglob("*")) == before  # nothing in the input changes
