@@ -70,3 +70,18 @@ def test_evaluate_lift_splits_validation_by_group_and_says_so(cohort, tmp_path):
     assert f"Grouped splits: {grouping['n_groups_train']} groups" in markdown
     with pytest.raises(ValueError, match="groups has 3 entries for"):
         evaluate_lift(X, y, X_test, y_test, groups=groups[:3], fidelity=False, verbose=0)
+
+
+def test_a_table_s_group_column_splits_and_is_no_feature(cohort, tmp_path):
+    import pandas as pd
+
+    from ganaug.datasets import load_splits
+
+    X, y, groups = cohort
+    frame = pd.DataFrame(X).add_prefix("f").assign(patient=groups, label=y)
+    frame.to_csv(tmp_path / "cohort.csv", index=False)
+    splits = load_splits(str(tmp_path / "cohort.csv"), target="label", group="patient")
+    assert "patient" not in splits.X.columns and splits.X.shape[1] == X.shape[1]
+    assert not set(splits.groups) & set(splits.test_groups)
+    with pytest.raises(ValueError, match="group column 'site' is not in"):
+        load_splits(str(tmp_path / "cohort.csv"), target="label", group="site")
