@@ -74,9 +74,9 @@ VARIANTS = {  # name: GANOversampler parameters
 }
 TRANSLATION = {  # name: TranslationOversampler parameters (issue 22's second design)
     "trans": {"class_loss_weight": 1.0, "steps": 600},  # the first defaults
-    # the defaults (in 2D the same as trans-c5; in 3D, 200 steps)
+    # the defaults' training (in 2D the same as trans-c5; in 3D, 200 steps)
     "trans-defaults": {},
-    "trans-defaults-mix25": {"synthetic_share": 0.25},
+    "trans-defaults-mix25": {"synthetic_share": 0.25},  # the sampler's defaults
     "trans-c5": {"class_loss_weight": 5.0, "steps": 1000},
     "trans-c5-balanced": {"class_loss_weight": 5.0, "steps": 1000, "balance_synthetic": 1.0},
     "trans-c5-mix25": {"class_loss_weight": 5.0, "steps": 1000, "synthetic_share": 0.25},
@@ -284,7 +284,9 @@ def main() -> None:
             samplers[name] = M2mOversampler()
             continue
         if name in TRANSLATION:
-            params = dict(TRANSLATION[name])
+            # translations only unless a variant says otherwise: the setting every
+            # screen before the default became a quarter (synthetic_share=0.25)
+            params = {"synthetic_share": 1.0, **TRANSLATION[name]}
             if "steps" in params:  # generator steps, as epochs for this data and ratio
                 batches = batches_per_epoch(splits, args.ratio)
                 params["epochs"] = -(-params.pop("steps") // batches)  # as epochs="auto"

@@ -4,7 +4,8 @@
         benchmarks/results/order-1to50-auto
 
 Each argument is a report folder written by ``ablate_quality.py --out`` (its
-``scores.csv`` and the case in the first line of ``report.md``). One row per
+``scores.csv`` and the case in the first line of ``report.md``), or folders
+joined by ``+``: runs of the same case on disjoint seeds, pooled. One row per
 folder and arm (``--gan``, the GAN's defaults unless told): each method's
 mean AUROC (balanced accuracy), then the three goals for the arm, each
 judged by a paired t-test over the folder's seeds:
@@ -56,9 +57,24 @@ def verdict(differences: pd.Series) -> str:
     return f"{mean:+.3f} (p = {p_value(differences):.2f}): {reading}"
 
 
-def goal_row(folder: Path, gan: str) -> dict:
-    scores = pd.read_csv(folder / "scores.csv")
-    case = (folder / "report.md").read_text().splitlines()[0].lstrip("# ")
+def read_scores(folder: str) -> tuple[pd.DataFrame, str]:
+    """A folder's per-seed scores and case; ``A+B`` pools folders run on other seeds
+    of the same case (the methods they share)."""
+    parts = [Path(p) for p in folder.split("+")]
+    tables = [pd.read_csv(p / "scores.csv") for p in parts]
+    shared = set.intersection(*(set(t["method"]) for t in tables))
+    scores = pd.concat([t[t["method"].isin(shared)] for t in tables], ignore_index=True)
+    if scores.duplicated(["seed", "method"]).any():
+        raise SystemExit(f"{folder}: pooled folders share seeds; pool disjoint seed ranges")
+    case = (parts[0] / "report.md").read_text().splitlines()[0].lstrip("# ")
+    if len(parts) > 1:
+        seeds = sorted(scores["seed"].unique())
+        case = re.sub(r"seeds [\d-]+", f"seeds {seeds[0]}-{seeds[-1]} pooled", case)
+    return scores, case
+
+
+def goal_row(folder: str, gan: str) -> dict:
+    scores, case = read_scores(folder)
     ratio = float(re.search(r"1:([\d.]+)", case).group(1))
     wide = {
         metric: scores.pivot(index="seed", columns="method", values=metric) for metric in METRICS
@@ -92,7 +108,9 @@ def goal_row(folder: Path, gan: str) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("folders", nargs="+", type=Path)
+    parser.add_argument(
+        "folders", nargs="+", help="report folders; A+B pools folders of the same case"
+    )
     parser.add_argument(
         "--gan",
         nargs="+",

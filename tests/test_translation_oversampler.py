@@ -16,7 +16,8 @@ from ganaug import TranslationOversampler
 from ganaug.nets.translation import TranslationGenerator
 from ganaug.training.translation import other_classes
 
-QUICK = {"epochs": 1, "random_state": 0, "verbose": 0}
+# Translations only (not the default quarter), so every new row is one to check.
+QUICK = {"epochs": 1, "synthetic_share": 1.0, "random_state": 0, "verbose": 0}
 
 
 @pytest.fixture(scope="module")
