@@ -3,6 +3,7 @@ user guide includes README sections that exist, and the link checker finds
 broken links. (CI builds the site with warnings as errors.)"""
 
 import importlib
+import importlib.util
 import re
 from pathlib import Path
 
