@@ -83,7 +83,11 @@ def _read_header(path: Path):
     except (InvalidDicomError, OSError, ValueError, EOFError) as exc:
         return None, f"not a readable DICOM file ({type(exc).__name__})"
     sop_class = str(ds.get("SOPClassUID", ""))
-    if sop_class.startswith(NON_IMAGE_PREFIXES) or "Rows" not in ds or "Columns" not in ds:
+    if sop_class.startswith(NON_IMAGE_PREFIXES):
+        return None, "DICOM file without an image"
+    if "Rows" not in ds or "Columns" not in ds:
+        if "Image Storage" in pydicom.uid.UID(sop_class).name:  # cut short, or damaged
+            return None, "truncated or damaged image file (no Rows/Columns)"
         return None, "DICOM file without an image"
     if "SeriesInstanceUID" not in ds:
         return None, "DICOM image without a SeriesInstanceUID"
