@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from ..io.labels import KEY_COLUMNS
+
 
 def _shape(text: str) -> tuple[int, ...]:
     try:
@@ -104,7 +106,7 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--key",
-        choices=["path", "SeriesInstanceUID", "StudyInstanceUID", "PatientID"],
+        choices=KEY_COLUMNS,
         help="the labels CSV column that names images (default: the most specific one "
         "it has; the others are checked against the files)",
     )

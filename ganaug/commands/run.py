@@ -65,6 +65,7 @@ def execute(recipe: dict, out: str | None, dry_run: bool = False) -> int:
     code : int
         The exit code, 0.
     """
+    from ..io.loading import SKIPPED_FILE
     from ..recipes import run_recipe
     from ..recipes._runner import default_run_dir
     from ..recipes._yaml import dump_yaml
@@ -75,7 +76,7 @@ def execute(recipe: dict, out: str | None, dry_run: bool = False) -> int:
         return 0
     result = run_recipe(recipe, out)
     if result.skipped_summary is not None:
-        print(f"{result.skipped_summary} (all in {result.out_dir}/skipped.csv)")
+        print(f"{result.skipped_summary} (all in {result.out_dir}/{SKIPPED_FILE})")
     print("\n".join(result.report.verdicts()))
     print(f"report written to {result.out_dir}/report.html")
     return 0

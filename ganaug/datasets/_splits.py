@@ -46,8 +46,20 @@ class Splits:
     test_groups: np.ndarray | None = None
 
 
-def _rows(X, index: np.ndarray):
+def take_rows(X, index: np.ndarray):
+    """Rows of an array, a sequence or a DataFrame (renumbered from 0)."""
     return X.iloc[index].reset_index(drop=True) if hasattr(X, "iloc") else np.asarray(X)[index]
+
+
+def check_groups(groups, n_samples: int) -> np.ndarray:
+    """``groups`` as an array, one per sample, or a one-line error."""
+    groups = np.asarray(groups)
+    if len(groups) != n_samples:
+        raise ValueError(
+            f"groups has {len(groups)} entries for {n_samples} samples; give one group "
+            "(e.g. a patient ID) per sample."
+        )
+    return groups
 
 
 def grouped_split(
@@ -77,12 +89,7 @@ def grouped_split(
     """
     from sklearn.model_selection import StratifiedGroupKFold
 
-    groups = np.asarray(groups)
-    if len(groups) != len(y):
-        raise ValueError(
-            f"groups has {len(groups)} entries for {len(y)} samples; give one group "
-            "(e.g. a patient ID) per sample."
-        )
+    groups = check_groups(groups, len(y))
     n_splits = max(2, round(1 / test_size))
     n_groups = len(np.unique(groups))
     if n_groups < n_splits:
@@ -107,11 +114,11 @@ def split_off_test(X, y, name: str, test_size: float, seed: int, groups=None) ->
     y, groups = np.asarray(y), np.asarray(groups)
     kept, held_out = grouped_split(y, groups, test_size, seed)
     return Splits(
-        _rows(X, kept),
+        take_rows(X, kept),
         y[kept],
         None,
         None,
-        _rows(X, held_out),
+        take_rows(X, held_out),
         y[held_out],
         name,
         groups[kept],

@@ -19,7 +19,7 @@ from sklearn.utils.multiclass import unique_labels
 from tqdm.auto import tqdm
 
 from ..data.images import image_layout
-from ..datasets._splits import grouped_split
+from ..datasets._splits import check_groups, grouped_split, take_rows
 from ..metrics import kernel_distance
 from ..utils._validation import check_images
 from ._cnn import CNNClassifier
@@ -57,10 +57,6 @@ class _Dataset:
     n_val_groups: int | None = None  # when the validation split was made by groups
 
 
-def _take(X, rows):
-    return X.iloc[rows].reset_index(drop=True) if hasattr(X, "iloc") else X[rows]
-
-
 def _concat(parts):
     return (
         pd.concat(parts, ignore_index=True) if hasattr(parts[0], "iloc") else np.concatenate(parts)
@@ -73,21 +69,15 @@ def _prepare(
     y = np.asarray(y)
     n_val_groups = None
     if groups is not None:
-        groups = np.asarray(groups)
-        if len(groups) != len(y):
-            raise ValueError(
-                f"groups has {len(groups)} entries for {len(y)} training samples; give "
-                "one group (e.g. a patient ID) per sample."
-            )
+        groups = check_groups(groups, len(y))
     if X_val is None and groups is None:
         X, X_val, y, y_val = train_test_split(
             X, y, test_size=val_size, stratify=y, random_state=seed
         )
     elif X_val is None:  # whole groups on each side
-        X = X if hasattr(X, "iloc") else np.asarray(X)
         kept, held_out = grouped_split(y, groups, val_size, seed)
         n_val_groups = len(np.unique(groups[held_out]))
-        X, X_val, y, y_val = _take(X, kept), _take(X, held_out), y[kept], y[held_out]
+        X, X_val, y, y_val = take_rows(X, kept), take_rows(X, held_out), y[kept], y[held_out]
         groups = groups[kept]
     data = _prepare_arrays(X, y, X_val, y_val, X_test, y_test, image_shape, spatial_dims)
     data.groups, data.n_val_groups = groups, n_val_groups
@@ -299,7 +289,7 @@ def _appended_rows(sampler, X_fit, X_res, y_res):
     if synthetic is not None and len(synthetic) == len(X_res):
         rows = rows[synthetic[n:]]
         sources = getattr(sampler, "source_indices_", sources)
-    return _take(X_res, rows), y_res[rows], sources[rows]
+    return take_rows(X_res, rows), y_res[rows], sources[rows]
 
 
 @dataclass
@@ -333,7 +323,7 @@ class _Protocol:
 
     @staticmethod
     def _class_rows(X, y, cls):
-        return _take(X, np.flatnonzero(y == cls))
+        return take_rows(X, np.flatnonzero(y == cls))
 
     def _memorization_space(self, rows):
         if self.data.sample_shape is not None:
@@ -345,8 +335,8 @@ class _Protocol:
         kept, pool = subsample_minority(
             data.y, self.minority, self.ratio, np.random.RandomState(seed), data.groups
         )
-        X_train, y_train = _take(data.X, kept), data.y[kept]
-        X_pool, y_pool = _take(data.X, pool), data.y[pool]
+        X_train, y_train = take_rows(data.X, kept), data.y[kept]
+        X_pool, y_pool = take_rows(data.X, pool), data.y[pool]
         for cls in self.minority:
             self._fidelity(seed, "real-train", cls, self._class_rows(X_train, y_train, cls))
         resampled = {}
@@ -442,10 +432,10 @@ class _Protocol:
         come between their sources and the change (sample minus source); generated
         samples above the real training image of the class closest to each."""
         rows = self.out.samples.setdefault(
-            cls, {"real": _take(real, np.arange(min(GRID_SAMPLES, len(real))))}
+            cls, {"real": take_rows(real, np.arange(min(GRID_SAMPLES, len(real))))}
         )
         first = np.arange(min(GRID_SAMPLES, len(synthetic)))
-        made = np.asarray(_take(synthetic, first), dtype=np.float64)
+        made = np.asarray(take_rows(synthetic, first), dtype=np.float64)
         if self.data.sample_shape is None or len(first) == 0:
             rows[label] = made
         elif (derived_from < 0).any():
@@ -454,7 +444,7 @@ class _Protocol:
             rows[label] = made
             rows[f"{label} (closest real)"] = training[closest]
         else:
-            source = np.asarray(_take(X_train, derived_from[first]), dtype=np.float64)
+            source = np.asarray(take_rows(X_train, derived_from[first]), dtype=np.float64)
             rows[f"{label} (source)"] = source
             rows[label] = made
             rows[f"{label} (change)"] = made - source
@@ -472,7 +462,7 @@ class _Protocol:
         """
         if len(derived_from) == 0 or (derived_from < 0).any():
             return {}
-        source = self._memorization_space(_take(X_train, derived_from))
+        source = self._memorization_space(take_rows(X_train, derived_from))
         distances = np.linalg.norm(space - source, axis=1)
         median_holdout = float(np.median(check.holdout_distances))
         return {

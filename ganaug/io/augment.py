@@ -14,11 +14,10 @@ import numpy as np
 import pandas as pd
 
 from .dicom_writer import write_dicom_series
-from .loading import LabelledImages, load_labelled_images
+from .loading import SKIPPED_FILE, LabelledImages, load_labelled_images
 from .nifti_writer import write_nifti
 
 MODEL_FILE, CONFIG_FILE, MANIFEST_FILE = "model.pt", "model.json", "manifest.csv"
-SKIPPED_FILE = "skipped.csv"
 CHECKPOINT_FILE = "checkpoint.pt"
 FORMATS = ("dicom", "nifti")
 CHUNK = 16  # samples generated at a time

@@ -141,12 +141,13 @@ def _clean(headers: list) -> tuple[list, list, str | None]:
     volume whose slice steps differ by more than ``STEP_TOLERANCE`` (a missing
     slice, uneven spacing) is not resampled by guesswork: it is skipped.
     """
-    skipped = [
-        (path, "localizer (scout) image inside a series")
+    scouts = {
+        path
         for path, ds in headers
         if "LOCALIZER" in [str(v).upper() for v in ds.get("ImageType", [])]
-    ]
-    headers = [item for item in headers if item[0] not in {p for p, _ in skipped}]
+    }
+    skipped = [(p, "localizer (scout) image inside a series") for p, _ in headers if p in scouts]
+    headers = [item for item in headers if item[0] not in scouts]
     if not headers:
         return [], skipped, None
     headers, other = _majority(headers, lambda ds: (ds.Rows, ds.Columns), "slice size")
@@ -154,18 +155,17 @@ def _clean(headers: list) -> tuple[list, list, str | None]:
     headers, other = _majority(headers, _orientation, "slice orientation")
     skipped += other
     by_number = sorted(headers, key=lambda item: int(item[1].get("InstanceNumber", 0) or 0))
-    seen, unique = set(), []
+    positions, unique = set(), []
     for path, ds in by_number:
         key = _slice_key(ds)
         position = None if key is None else round(key, 3)
-        if position is not None and position in seen:
+        if position is not None and position in positions:
             skipped.append((path, f"duplicate slice position ({position} mm along the normal)"))
             continue
-        seen.add(position)
+        positions.add(position)
         unique.append((path, ds))
-    keys = sorted(k for k in (_slice_key(ds) for _, ds in unique) if k is not None)
-    if len(keys) >= 3 and len(keys) == len(unique):
-        steps = np.diff(keys)
+    if len(unique) >= 3 and None not in positions:
+        steps = np.diff(sorted(positions))
         median = float(np.median(steps))
         if np.any(np.abs(steps - median) > STEP_TOLERANCE * median):
             return (

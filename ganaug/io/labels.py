@@ -30,7 +30,8 @@ class LabelTable:
     key : str
         The identifier column that names the images.
     labels : dict
-        Label of each key value (keys as text).
+        Label of each key value (keys as text; paths normalised, see
+        :func:`normalize_path`).
     identifiers : dict
         For each key value, the other identifier columns of its row (name to
         text, empty cells left out), to check against the files.
@@ -113,6 +114,8 @@ def read_labels(path: str | os.PathLike, key: str | None = None) -> LabelTable:
         raise ValueError(f"{path}: {int(empty.sum())} row(s) have an empty label.")
     others = [c for c in present if c != key]
     records = table[others].to_dict("records")
+    if key == "path":  # as path_keys writes the items' paths
+        values = values.map(normalize_path)
     return LabelTable(
         path=path,
         key=key,
@@ -123,6 +126,15 @@ def read_labels(path: str | os.PathLike, key: str | None = None) -> LabelTable:
         },
         rows={value: line for line, value in enumerate(values, start=2)},
     )
+
+
+def normalize_path(text: str) -> str:
+    """A ``path`` cell in the form :func:`path_keys` gives: absolute paths resolved,
+    relative ones in POSIX style without ``./`` or a trailing slash."""
+    path = Path(text)
+    if path.is_absolute():
+        return path.resolve().as_posix()
+    return path.as_posix().rstrip("/").removeprefix("./")
 
 
 def _typed(labels: pd.Series) -> list:

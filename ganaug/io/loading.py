@@ -12,10 +12,11 @@ import numpy as np
 import pandas as pd
 
 from .dicom_series import DicomSeriesReader, scan_dicom_folder
-from .labels import DICOM_KEYS, path_keys, read_labels
+from .labels import DICOM_KEYS, normalize_path, path_keys, read_labels
 from .preprocess import build_transform, check_window
 
 NIFTI_SUFFIXES = (".nii", ".nii.gz")
+SKIPPED_FILE = "skipped.csv"  # what augment-dicom and recipe runs write the skips to
 
 
 @dataclass
@@ -207,19 +208,14 @@ def _one_kind(items: list[_Item], target_shape, skipped: list, strict: bool) -> 
 
 def _attach_labels(
     items: list[_Item], labels_path, root: Path, is_dicom: bool, key: str | None
-) -> str:
-    """Label each item from the labels CSV; return the key column used."""
+) -> None:
+    """Label each item from the labels CSV, checking the row's other identifiers."""
     if labels_path is None:
         raise ValueError("a labels CSV is needed for a DICOM or NIfTI folder (--labels).")
     table = read_labels(labels_path, key)
-    key = table.key
+    key, mapping = table.key, table.labels
     if key in DICOM_KEYS and not is_dicom:
         raise ValueError(f"key column {key} needs DICOM input; use 'path' for NIfTI files.")
-    mapping = table.labels
-    if key == "path":
-        mapping = {_path_key(k): v for k, v in mapping.items()}
-        table.identifiers = {_path_key(k): v for k, v in table.identifiers.items()}
-        table.rows = {_path_key(k): v for k, v in table.rows.items()}
     unlabelled = []
     for item in items:
         matched = [k for k in item.keys[key] if k in mapping]
@@ -238,27 +234,19 @@ def _attach_labels(
             f"{len(unlabelled)} image(s) have no label in {labels_path} by {key}, "
             f"e.g. {unlabelled[0]}."
         )
-    return key
 
 
 def _check_identifiers(item: _Item, table, value: str) -> None:
     """The row's other identifiers must be what the item's files say."""
     for column, text in table.identifiers.get(value, {}).items():
         said = item.keys[column]
-        if (_path_key(text) if column == "path" else text) not in said:
+        if (normalize_path(text) if column == "path" else text) not in said:
             truth = "lie elsewhere" if column == "path" else f"say {', '.join(sorted(said))}"
             raise ValueError(
                 f"{table.path}, line {table.rows[value]} ({table.key} {value}): {column} "
                 f"is {text!r}, but the files of {item.record['source']} {truth}; correct "
                 f"the row, or drop the {column} column."
             )
-
-
-def _path_key(text: str) -> str:
-    path = Path(text)
-    if path.is_absolute():
-        return path.resolve().as_posix()
-    return path.as_posix().rstrip("/").removeprefix("./")
 
 
 def _npz_items(path: Path) -> list[_Item]:

@@ -19,12 +19,13 @@ from sklearn.model_selection import train_test_split
 from ..datasets import load_splits
 from ..datasets._splits import split_off_test
 from ..evaluation import LiftReport
+from ..io.loading import SKIPPED_FILE
 from ..utils._versions import cpu_model, package_versions
 from ._schema import FOLDER_DEFAULTS, FOLDER_GROUPS, data_kind, resolve_recipe
 from ._yaml import dump_yaml
 
 LOGISTIC_GRID = {"logisticregression__C": [0.001, 0.01, 0.1, 1.0]}
-RECIPE_FILE, RUN_FILE, SKIPPED_FILE = "recipe.yaml", "run.json", "skipped.csv"
+RECIPE_FILE, RUN_FILE = "recipe.yaml", "run.json"
 
 
 @dataclass
