@@ -14,6 +14,7 @@ from pydicom.uid import (
     generate_uid,
 )
 
+RECIPE = Path(__file__).resolve().parents[2] / "recipes" / "dicom-folder.yaml"
 # Identifiers of the made-up input patients: none may appear in any output byte.
 PATIENT = {"PatientName": "Doe^Jane^Q", "PatientID": "PAT-8812345", "PatientBirthDate": "19610214"}
 # The one dciodvfy error allowed: this dicom3tools predates Synthetic Data (0008,001C).
@@ -109,6 +110,24 @@ def ct_volume(label, shape=(16, 16, 8), seed=0):
     hu[3:-3, 3:-3, :] = rng.normal(40, 10, (shape[0] - 6, shape[1] - 6, shape[2]))
     hu[6:-6, 6:-6, :] += 200.0 * label
     return np.round(hu)
+
+
+def dicom_recipe_argv(root, labels, out, *settings):
+    """``ganaug run`` arguments for recipes/dicom-folder.yaml on a built 16x16x8 CT
+    folder with tiny budgets; ``settings`` (``KEY=VALUE``) come last and override."""
+    tiny = [
+        f"data.source={root}",
+        f"data.labels={labels}",
+        "data.target_shape=[16, 16, 8]",
+        "data.spacing=null",
+        "data.window=[-200, 300]",
+        "sampler.epochs=2",
+        "classifier.n_steps=3",
+        "classifier.eval_every=1",
+        "evaluation.verbose=0",
+        *settings,
+    ]
+    return ["run", str(RECIPE), "--out", str(out)] + [a for s in tiny for a in ("--set", s)]
 
 
 def snapshot(folder):

@@ -11,7 +11,13 @@ import numpy as np
 import pandas as pd
 import pydicom
 import pytest
-from _dicom_inputs import ct_volume, dciodvfy_errors, snapshot, write_ct_series
+from _dicom_inputs import (
+    ct_volume,
+    dciodvfy_errors,
+    dicom_recipe_argv,
+    snapshot,
+    write_ct_series,
+)
 from pydicom.data import get_testdata_file
 from pydicom.dataset import Dataset, FileMetaDataset
 from pydicom.fileset import FileSet
@@ -25,7 +31,6 @@ from pydicom.uid import (
 
 from ganaug.cli import main
 
-RECIPE = Path(__file__).resolve().parents[2] / "recipes" / "dicom-folder.yaml"
 LABELS = [0] * 8 + [1] * 4  # one per patient; two studies of one series each
 
 
@@ -114,22 +119,9 @@ def test_the_recipe_runs_on_an_archive_export(archive, tmp_path, capsys):
     root, labels, messy = archive
     before = snapshot(root)
     out = tmp_path / "run"
-    settings = [
-        f"data.source={root}",
-        f"data.labels={labels}",
-        "data.target_shape=[16, 16, 8]",
-        "data.spacing=null",
-        "data.window=[-200, 300]",
-        "sampler.epochs=2",
-        "classifier.n_steps=3",
-        "classifier.eval_every=1",
-        "evaluation.n_seeds=1",
-        "evaluation.verbose=0",
-        "evaluation.methods=[none, ros, gan]",
-    ]
-    argv = ["run", str(RECIPE), "--out", str(out)]
-    for setting in settings:
-        argv += ["--set", setting]
+    argv = dicom_recipe_argv(
+        root, labels, out, "evaluation.n_seeds=1", "evaluation.methods=[none, ros, gan]"
+    )
     assert main(argv) == 0
     printed = capsys.readouterr().out
     assert "skipped 8 file(s) or series" in printed and "skipped.csv" in printed

@@ -2,19 +2,16 @@
 
 import inspect
 import json
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from _dicom_inputs import ct_volume, write_ct_series
+from _dicom_inputs import RECIPE, ct_volume, dicom_recipe_argv, write_ct_series
 
 from ganaug.cli import main
 from ganaug.io import load_labelled_images
 from ganaug.recipes._schema import FOLDER_DEFAULTS
-
-RECIPE = Path(__file__).resolve().parents[2] / "recipes" / "dicom-folder.yaml"
 
 
 @pytest.fixture
@@ -53,22 +50,13 @@ def test_dicom_recipe_checks_its_folder_options(ct_study, capsys):
 def test_dicom_recipe_runs_with_tiny_settings(ct_study, tmp_path, capsys):
     root, labels = ct_study
     out = tmp_path / "run"
-    settings = [
-        f"data.source={root}",
-        f"data.labels={labels}",
-        "data.target_shape=[16, 16, 8]",
-        "data.spacing=null",
-        "data.window=[-200, 300]",
-        "sampler.epochs=2",
-        "classifier.n_steps=3",
-        "classifier.eval_every=1",
+    argv = dicom_recipe_argv(
+        root,
+        labels,
+        out,
         "evaluation.n_seeds=2",
-        "evaluation.verbose=0",
         "evaluation.methods=[none, class-weight, ros, gan]",
-    ]
-    argv = ["run", str(RECIPE), "--out", str(out)]
-    for setting in settings:
-        argv += ["--set", setting]
+    )
     (root / "p00" / "broken").write_bytes(b"DICM")  # skipped, and said so
     assert main(argv) == 0
     printed = capsys.readouterr().out
@@ -88,8 +76,9 @@ def test_dicom_recipe_runs_with_tiny_settings(ct_study, tmp_path, capsys):
     grouping = run["grouping"]
     assert grouping["by"] == "PatientID"
     assert grouping["groups_train_and_val"] + grouping["groups_test"] == 12
-    assert sizes["grouping"]["n_groups_train"] + sizes["grouping"]["n_groups_val"] == (
-        grouping["groups_train_and_val"]
+    assert (
+        sizes["grouping"]["n_groups_train"] + sizes["grouping"]["n_groups_val"]
+        == (grouping["groups_train_and_val"])
     )
     assert "Grouped splits" in (out / "report.md").read_text()
 
