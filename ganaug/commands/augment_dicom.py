@@ -60,6 +60,7 @@ def _run(args: argparse.Namespace) -> int:
         window=args.window,
         spacing=args.spacing,
         key=args.key,
+        colour=args.colour,
         sampling_strategy=args.sampling_strategy,
         epochs=args.epochs,
         batch_size=args.batch_size,
@@ -109,6 +110,13 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
         choices=KEY_COLUMNS,
         help="the labels CSV column that names images (default: the most specific one "
         "it has; the others are checked against the files)",
+    )
+    parser.add_argument(
+        "--colour",
+        choices=("rgb", "grey"),
+        default="rgb",
+        help="colour images: keep red, green and blue (written back as RGB) or convert "
+        "to grey (BT.601 luma); default rgb",
     )
     parser.add_argument("--out", required=True, help="new output folder")
     parser.add_argument("--target-shape", type=_shape, help="crop/pad to e.g. 64,64 or 32,64,64")

@@ -218,12 +218,25 @@ def fidelity_figure(summary: pd.DataFrame, cls) -> Figure:
 
 
 def _tiles(sample: np.ndarray, spatial_dims: int) -> list[np.ndarray]:
-    """2D pictures of one sample: the image, or the three orthogonal middle slices."""
-    if sample.ndim > spatial_dims:  # channels first: show the first channel
-        sample = sample[0]
+    """2D pictures of one sample: the image, or the three orthogonal middle slices;
+    three channels are drawn as colour (a last axis of red, green, blue)."""
+    if sample.ndim > spatial_dims:  # channels first: colour, else the first channel
+        sample = np.moveaxis(sample, 0, -1) if sample.shape[0] == 3 else sample[0]
     if spatial_dims == 2:
         return [sample]
     return [np.take(sample, sample.shape[axis] // 2, axis=axis) for axis in range(3)]
+
+
+def _draw(axes, tile: np.ndarray, change: bool, reach: float, value_range) -> None:
+    """One tile: a difference around zero, a colour image, or grey over ``value_range``."""
+    low, high = value_range
+    if change:
+        tile = tile.mean(axis=-1) if tile.ndim == 3 else tile  # colour: mean change
+        axes.imshow(tile, cmap=CHANGE_MAP, vmin=-reach, vmax=reach, interpolation="nearest")
+    elif tile.ndim == 3:
+        axes.imshow(np.clip((tile - low) / (high - low), 0, 1), interpolation="nearest")
+    else:
+        axes.imshow(tile, cmap="gray", vmin=low, vmax=high, interpolation="nearest")
 
 
 def sample_figure(
@@ -240,7 +253,8 @@ def sample_figure(
     rows : mapping
         Row label to flat samples ``(k, prod(sample_shape))``. A row whose label
         ends in ``(change)`` holds differences (sample minus source), drawn
-        around zero; every other row is drawn in grey over ``value_range``.
+        around zero; every other row is drawn in grey over ``value_range``
+        (three-channel samples in colour).
     sample_shape : tuple of int
         Shape of one sample.
     spatial_dims : {2, 3}
@@ -288,13 +302,7 @@ def sample_figure(
             for spine in axes.spines.values():
                 spine.set_visible(False)
             if c < len(tiles):
-                axes.imshow(
-                    tiles[c],
-                    cmap=CHANGE_MAP if change else "gray",
-                    vmin=-reach if change else value_range[0],
-                    vmax=reach if change else value_range[1],
-                    interpolation="nearest",
-                )
+                _draw(axes, tiles[c], change, reach, value_range)
             if c == 0:
                 axes.set_ylabel(label, rotation=0, ha="right", va="center", fontsize=9)
     figure.suptitle(title, fontsize=10)

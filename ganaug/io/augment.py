@@ -89,12 +89,12 @@ def _write_one(sample, folder: Path, index: int, label, data: LabelledImages, fm
     if fmt == "nifti":
         name += ".nii.gz"
         about = f"synthetic (ganaug seed {seed}, class {label})"
-        write_nifti(sample, folder / name, spacing=data.spacing, description=about)
+        write_nifti(sample[0], folder / name, spacing=data.spacing, description=about)
         return {"path": name, "label": label, "SeriesInstanceUID": ""}
     # MR-style percentile values have lost CT's unit (HU): store them as Secondary Capture.
     modality = "OT" if data.window == "mr" and data.modality == "CT" else data.modality
     uid = write_dicom_series(
-        sample,
+        np.moveaxis(sample, 0, -1) if data.colour else sample[0],
         folder / name,
         spacing=data.spacing,
         modality=modality,
@@ -102,6 +102,7 @@ def _write_one(sample, folder: Path, index: int, label, data: LabelledImages, fm
         index=index,
         label=label,
         window=data.window if isinstance(data.window, tuple) else None,
+        colour=data.colour,
     )
     return {"path": name, "label": label, "SeriesInstanceUID": uid}
 
@@ -126,7 +127,7 @@ def _write_samples(
             real = data.images[data.labels == cls] if sampler.match_moments else None
             for chunk in np.array_split(np.arange(n_samples), -(-n_samples // CHUNK)):
                 batch = sampler.generate(len(chunk), cls, rng.randint(2**31 - 1), match_to=real)
-                for sample in data.to_physical(batch[:, 0]):
+                for sample in data.to_physical(batch):
                     rows.append(_write_one(sample, folder, len(rows) + 1, cls, data, fmt, seed))
                     progress.update()
     return rows
@@ -141,6 +142,7 @@ def augment_folder(
     window: str | Sequence[float] | None = None,
     spacing: Sequence[float] | None = None,
     key: str | None = None,
+    colour: str = "rgb",
     sampling_strategy: str | float | dict = "auto",
     epochs: int | str = "auto",
     batch_size: int = 32,
@@ -183,6 +185,9 @@ def augment_folder(
     key : str, optional
         The labels CSV's identifier column to name images by (see
         :func:`load_labelled_images`).
+    colour : {"rgb", "grey"}, default="rgb"
+        Keep colour images' channels (written back as RGB Secondary
+        Capture) or convert them to grey (see :func:`load_labelled_images`).
     sampling_strategy : str, float or dict, default="auto"
         How many samples to make per class, as in imbalanced-learn.
     epochs : int or "auto", default="auto"
@@ -230,9 +235,12 @@ def augment_folder(
         window=window,
         spacing=spacing,
         key=key,
+        colour=colour,
         strict=strict,
         verbose=verbose,
     )
+    if data.colour and output_format == "nifti":
+        raise ValueError("colour images are written as DICOM only; use output_format='dicom'.")
     sampler = GANOversampler(
         sampling_strategy=sampling_strategy,
         epochs=epochs,

@@ -2,7 +2,8 @@
 
 Each synthetic sample becomes one series of single-frame images (one file per
 slice) of the input's storage class: CT Image for CT, MR Image for MR, and
-Secondary Capture (Conversion Type SYN) for anything else. Nothing is copied
+Secondary Capture (Conversion Type SYN) for anything else, and for colour
+(8-bit RGB). Nothing is copied
 from an input file: patient, study and equipment attributes are synthetic or
 empty, and no date is written.
 """
@@ -45,7 +46,8 @@ def _rescale(values: np.ndarray, modality: str) -> tuple[float, float]:
 
 
 def _modality_attributes(ds, modality: str, dims: int, slope: float, intercept: float) -> None:
-    """The attributes that differ between the CT, MR and Secondary Capture IODs."""
+    """The attributes that differ between the CT, MR and Secondary Capture IODs
+    (``modality`` "RGB": colour Secondary Capture, which has no rescale)."""
     from pydicom.uid import CTImageStorage, MRImageStorage, SecondaryCaptureImageStorage
 
     ds.ImageType = ["DERIVED", "SECONDARY"]
@@ -54,7 +56,6 @@ def _modality_attributes(ds, modality: str, dims: int, slope: float, intercept: 
         ds.ImageType = ["DERIVED", "SECONDARY", "AXIAL"]
         ds.KVP = None
         ds.AcquisitionNumber = None
-        ds.RescaleType = "HU"
     elif modality == "MR":
         ds.SOPClassUID = MRImageStorage
         ds.ImageType = ["DERIVED", "SECONDARY", "OTHER"]
@@ -69,8 +70,8 @@ def _modality_attributes(ds, modality: str, dims: int, slope: float, intercept: 
         ds.SOPClassUID = SecondaryCaptureImageStorage
         ds.ConversionType = "SYN"
         ds.PatientOrientation = None
-        ds.RescaleType = "US"  # unspecified units
-    if modality != "MR":  # MR Image has no Modality LUT module
+    if modality not in ("MR", "RGB"):  # MR Image and colour have no Modality LUT module
+        ds.RescaleType = "HU" if modality == "CT" else "US"  # US: unspecified units
         ds.RescaleIntercept = _ds([intercept])[0]
         ds.RescaleSlope = _ds([slope])[0]
 
@@ -108,30 +109,37 @@ def _base_dataset(modality: str, seed: int, index: int, label: object, version: 
         f"sample {index}, class {label}); not derived from any patient's images."
     )
     ds.BurnedInAnnotation = "NO"
-    ds.SamplesPerPixel = 1
-    ds.PhotometricInterpretation = "MONOCHROME2"
-    ds.BitsAllocated = 16
-    ds.BitsStored = 16
-    ds.HighBit = 15
+    if modality == "RGB":
+        ds.SamplesPerPixel = 3
+        ds.PhotometricInterpretation = "RGB"
+        ds.PlanarConfiguration = 0  # R, G, B of each pixel together
+        ds.BitsAllocated = ds.BitsStored = 8
+        ds.HighBit = 7
+    else:
+        ds.SamplesPerPixel = 1
+        ds.PhotometricInterpretation = "MONOCHROME2"
+        ds.BitsAllocated = ds.BitsStored = 16
+        ds.HighBit = 15
     ds.PixelRepresentation = 0
     return ds
 
 
-def _planes(values: np.ndarray, spacing: Sequence[float]):
-    """Yield (pixel rows x columns, ImagePositionPatient) per slice, plus the geometry.
+def _planes(values: np.ndarray, spacing: Sequence[float], dims: int):
+    """Yield (pixel rows x columns[, RGB], ImagePositionPatient) per slice, plus the
+    geometry.
 
     A volume comes in RAS index order (MONAI's): flipping the first two axes
     puts it in LPS, so slices are axial with ImageOrientationPatient
     1\\0\\0\\0\\1\\0 (rows run to the patient's posterior, columns to the
     left) and positions rise along the feet-to-head axis, centred on 0.
     """
-    if values.ndim == 2:
-        return [(values.T, [0.0, 0.0, 0.0])], [spacing[1], spacing[0]], 1.0
+    if dims == 2:
+        return [(np.swapaxes(values, 0, 1), [0.0, 0.0, 0.0])], [spacing[1], spacing[0]], 1.0
     lps = np.flip(values, axis=(0, 1))
-    extent = (np.asarray(lps.shape) - 1) * np.asarray(spacing, float)
+    extent = (np.asarray(lps.shape[:3]) - 1) * np.asarray(spacing, float)
     origin = -extent / 2
     planes = [
-        (lps[:, :, k].T, [origin[0], origin[1], origin[2] + k * spacing[2]])
+        (np.swapaxes(lps[:, :, k], 0, 1), [origin[0], origin[1], origin[2] + k * spacing[2]])
         for k in range(lps.shape[2])
     ]
     return planes, [spacing[1], spacing[0]], spacing[2]
@@ -147,6 +155,7 @@ def write_dicom_series(
     index: int = 0,
     label: object = None,
     window: tuple[float, float] | None = None,
+    colour: bool = False,
 ) -> str:
     """Write one synthetic image or volume as a new DICOM series, one file per slice.
 
@@ -154,7 +163,8 @@ def write_dicom_series(
     ----------
     values : ndarray
         A 2D image ``(columns, rows)`` or a volume in RAS index order, in the
-        image's units (HU for CT).
+        image's units (HU for CT); with ``colour``, a last axis of red,
+        green and blue on the 8-bit scale (clipped to 0-255).
     folder : str or os.PathLike
         New folder for the series' files (``slice-0001.dcm``, ...).
     spacing : sequence of float
@@ -170,7 +180,10 @@ def write_dicom_series(
     label : object, optional
         Class of the sample, recorded in the descriptions.
     window : (float, float), optional
-        Default display window (Window Center/Width), e.g. the training window.
+        Default display window (Window Center/Width), e.g. the training
+        window; not written for colour.
+    colour : bool, default=False
+        Write 8-bit RGB Secondary Capture, whatever ``modality`` says.
 
     Returns
     -------
@@ -185,15 +198,19 @@ def write_dicom_series(
     values = np.asarray(values, dtype=np.float64)
     folder = Path(folder)
     folder.mkdir(parents=True)
-    slope, intercept = _rescale(values, modality)
-    stored_max = 65535 if modality == "CT" else STORED_MAX
-    planes, pixel_spacing, thickness = _planes(values, spacing)
+    dims = values.ndim - colour
+    if colour:
+        modality, slope, intercept, stored_max, dtype = "RGB", 1.0, 0.0, 255, np.uint8
+    else:
+        slope, intercept = _rescale(values, modality)
+        stored_max, dtype = (65535 if modality == "CT" else STORED_MAX), np.dtype("<u2")
+    planes, pixel_spacing, thickness = _planes(values, spacing, dims)
     base = _base_dataset(modality, seed, index, label, __version__)
-    _modality_attributes(base, modality, values.ndim, slope, intercept)
+    _modality_attributes(base, modality, dims, slope, intercept)
     base.ImageOrientationPatient = _ds([1, 0, 0, 0, 1, 0])
     base.PixelSpacing = _ds(pixel_spacing)
     base.SliceThickness = _ds([thickness])[0]
-    if window is not None:
+    if window is not None and not colour:
         base.WindowCenter = _ds([(window[0] + window[1]) / 2])[0]
         base.WindowWidth = _ds([window[1] - window[0]])[0]
     for number, (plane, position) in enumerate(planes, start=1):
@@ -202,9 +219,9 @@ def write_dicom_series(
         ds.InstanceNumber = number
         ds.ImagePositionPatient = _ds(position)
         ds.SliceLocation = _ds([position[2]])[0]
-        ds.Rows, ds.Columns = plane.shape
+        ds.Rows, ds.Columns = plane.shape[:2]
         stored = np.clip(np.round((plane - intercept) / slope), 0, stored_max)
-        ds.PixelData = np.ascontiguousarray(stored, dtype="<u2").tobytes()
+        ds.PixelData = np.ascontiguousarray(stored, dtype=dtype).tobytes()
         ds.file_meta = FileMetaDataset()
         ds.file_meta.MediaStorageSOPClassUID = ds.SOPClassUID
         ds.file_meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID

@@ -25,16 +25,18 @@ class LabelledImages:
 
     Parameters
     ----------
-    images : ndarray of float32, shape (n, 1, H, W) or (n, 1, D, H, W)
-        Channel-first images, or volumes in RAS orientation. With a window
-        the values are in [0, 1]; without one they are as read (HU for CT).
+    images : ndarray of float32, shape (n, C, H, W) or (n, C, D, H, W)
+        Channel-first images, or volumes in RAS orientation; one channel,
+        or three (red, green, blue) for colour images. With a window the
+        values are in [0, 1]; without one they are as read (HU for CT,
+        0-255 for colour).
     labels : ndarray of shape (n,)
         Class of each image.
     records : pandas.DataFrame
         One row per image: ``source`` (series folder or file), ``files``,
         ``series_uid``, ``study_uid``, ``patient_id``, ``modality``,
-        ``original_shape``, ``spacing`` (mm, before ``target_shape``) and
-        ``label``.
+        ``colour``, ``original_shape``, ``spacing`` (mm, before
+        ``target_shape``) and ``label``.
     skipped : list of (str, str)
         Files or series left out, with the reason.
     spacing : tuple of float
@@ -54,6 +56,11 @@ class LabelledImages:
     spacing: tuple = ()
     window: tuple | str | None = None
     modality: str = "OT"
+
+    @property
+    def colour(self) -> bool:
+        """Whether :attr:`images` are colour (three channels)."""
+        return self.images.shape[1] == 3
 
     def skipped_summary(self) -> str:
         """One line: how many files or series were skipped, by reason.
@@ -157,8 +164,9 @@ def _dicom_items(root: Path, strict: bool) -> tuple[list[_Item], list]:
                     "study_uid": s.study_uid,
                     "patient_id": s.patient_id,
                     "modality": s.modality,
+                    "colour": s.colour,
                 },
-                dims=3 if len(s.files) > 1 else 2,
+                dims=s.dims,
             )
         )
     return items, skipped
@@ -174,7 +182,7 @@ def _nifti_items(root: Path) -> tuple[list[_Item], list]:
             _Item(
                 source=str(path),
                 keys={"path": path_keys([str(path)], root)},
-                record={"source": str(path), "files": 1, "modality": "OT"},
+                record={"source": str(path), "files": 1, "modality": "OT", "colour": False},
                 dims=3 if len(shape) > 2 and shape[2] > 1 else 2,
             )
         )
@@ -204,6 +212,20 @@ def _one_kind(items: list[_Item], target_shape, skipped: list, strict: bool) -> 
             reason = f"a {item.dims}D image; target_shape is {len(target_shape)}D"
             _skip_or_raise(skipped, item.record["source"], reason, strict)
     return kept
+
+
+def _check_colour(items: list[_Item], colour: str) -> None:
+    """Refuse colour and greyscale images in one load unless colour becomes grey."""
+    if colour not in ("rgb", "grey"):
+        raise ValueError(f"colour must be 'rgb' or 'grey'; got {colour!r}.")
+    n_colour = sum(item.record["colour"] for item in items)
+    if colour == "rgb" and 0 < n_colour < len(items):
+        example = next(item.record["source"] for item in items if item.record["colour"])
+        raise ValueError(
+            f"{n_colour} colour and {len(items) - n_colour} greyscale images mix (e.g. "
+            f"{example} is colour); pass colour='grey' (--colour grey) to load colour "
+            "images as grey (ITU-R BT.601 luma), or load the two kinds apart."
+        )
 
 
 def _attach_labels(
@@ -262,7 +284,13 @@ def _npz_items(path: Path) -> list[_Item]:
         _Item(
             source=image,
             keys={},
-            record={"source": f"{path}[{i}]", "files": 1, "modality": "OT", "label": label},
+            record={
+                "source": f"{path}[{i}]",
+                "files": 1,
+                "modality": "OT",
+                "colour": False,
+                "label": label,
+            },
             dims=images.ndim - 1,
         )
         for i, (image, label) in enumerate(zip(images, labels.tolist(), strict=True))
@@ -331,6 +359,7 @@ def load_labelled_images(
     window: str | Sequence[float] | None = None,
     spacing: Sequence[float] | None = None,
     key: str | None = None,
+    colour: str = "rgb",
     strict: bool = False,
     cache_dir: str | os.PathLike | None = None,
     verbose: int = 1,
@@ -340,7 +369,9 @@ def load_labelled_images(
     ``source`` may be a folder of DICOM files (searched recursively and
     grouped into series by SeriesInstanceUID: a single-slice series is a 2D
     image, a multi-slice series a volume with its slices ordered along the
-    slice normal, rescale slope and intercept applied), a folder of NIfTI
+    slice normal, rescale slope and intercept applied; a multi-frame file
+    whose frames form a volume, such as enhanced CT or MR, is a volume with
+    its per-frame geometry; colour images have three channels), a folder of NIfTI
     files (``.nii``, ``.nii.gz``; 4D files keep their first volume), or a
     MedMNIST ``.npz`` (its ``train_images`` and ``train_labels``).
 
@@ -374,6 +405,11 @@ def load_labelled_images(
         The labels CSV's identifier column to name images by (e.g.
         ``"PatientID"``, to label every series of a patient); default: the
         most specific one it has.
+    colour : {"rgb", "grey"}, default="rgb"
+        Colour DICOM images (RGB, YBR, palette colour): keep their red,
+        green and blue channels (on the 8-bit scale, 0-255), or convert them
+        to one grey channel (ITU-R BT.601 luma, ``0.299 R + 0.587 G + 0.114
+        B``). With "rgb" a folder may not mix colour and greyscale images.
     strict : bool, default=False
         Raise on the first unreadable or non-image file instead of skipping
         it and listing it in ``skipped``.
@@ -394,8 +430,9 @@ def load_labelled_images(
         If ``source`` or ``labels`` does not exist.
     ValueError
         If the folder holds no image, the labels do not cover every image,
-        only one class is present, or the images differ in shape without
-        ``target_shape``.
+        only one class is present, the images differ in shape without
+        ``target_shape``, or colour and greyscale images mix with
+        ``colour="rgb"``.
     """
     root = Path(source)
     if not root.exists():
@@ -408,19 +445,25 @@ def load_labelled_images(
     elif root.is_dir():
         has_nifti = any(p.name.endswith(NIFTI_SUFFIXES) for p in root.rglob("*"))
         items, skipped = _nifti_items(root) if has_nifti else _dicom_items(root, strict)
-        reader = _nifti_reader() if has_nifti else DicomSeriesReader()
+        reader = _nifti_reader() if has_nifti else DicomSeriesReader(colour)
     else:
         raise ValueError(f"{root} is neither a folder nor a MedMNIST .npz file.")
     items = _one_kind(items, target_shape, skipped, strict)
     if not items:
         raise ValueError(f"{root} holds no DICOM or NIfTI image to load.")
+    _check_colour(items, colour)
     if reader is not None:
         _attach_labels(items, labels, root, is_dicom=not has_nifti, key=key)
     counts = Counter(item.record["label"] for item in items)
     if len(counts) < 2:
         raise ValueError(f"all images have the label {next(iter(counts))!r}; need two classes.")
     transform = build_transform(
-        reader, items[0].dims, target_shape=target_shape, window=window, spacing=spacing
+        reader,
+        items[0].dims,
+        target_shape=target_shape,
+        window=window,
+        spacing=spacing,
+        keep_channels=isinstance(reader, DicomSeriesReader),
     )
     images, kept, failed = _collect(items, _dataset(items, transform, cache_dir), strict, verbose)
     records = pd.DataFrame(kept)

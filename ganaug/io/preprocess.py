@@ -54,8 +54,9 @@ class ReadImage(Transform):
     """Read one data set item with a MONAI image reader into a channel-first MetaTensor.
 
     Items are dicts (so MONAI data sets do not map over a series' files) whose
-    ``"image"`` entry names what to read. Multi-channel data (e.g. 4D NIfTI)
-    keep their first channel only. (MONAI's ``LoadImage`` would do the same
+    ``"image"`` entry names what to read. Multi-channel data keep their first
+    channel only (a 4D NIfTI its first volume) unless ``keep_channels``
+    (colour DICOM images keep red, green and blue). (MONAI's ``LoadImage`` would do the same
     with the given reader, but it instantiates every reader MONAI knows
     first, each with its import-time warnings.) A MONAI ``Transform``, so
     ``PersistentDataset`` caches its output and what follows.
@@ -65,10 +66,13 @@ class ReadImage(Transform):
     reader : monai.data.ImageReader or None
         The reader for the items (DICOM series or NIfTI files); None when the
         items are arrays already in memory (unit spacing).
+    keep_channels : bool, default=False
+        Keep every channel the reader gives.
     """
 
-    def __init__(self, reader):
+    def __init__(self, reader, keep_channels: bool = False):
         self.reader = reader
+        self.keep_channels = keep_channels
 
     def __call__(self, item: dict):
         """Read ``item["image"]``: a path, the ordered files of a series, or an array."""
@@ -82,7 +86,8 @@ class ReadImage(Transform):
         else:
             array, meta = self.reader.get_data(self.reader.read(source))
         image = MetaTensor(np.asarray(array, dtype=np.float32), meta=meta)
-        return EnsureChannelFirst()(image)[:1]
+        image = EnsureChannelFirst()(image)
+        return image if self.keep_channels else image[:1]
 
 
 class ToRecord(Transform):
@@ -110,6 +115,7 @@ def build_transform(
     target_shape: Sequence[int] | None = None,
     window: tuple[float, float] | str | None = None,
     spacing: Sequence[float] | None = None,
+    keep_channels: bool = False,
 ):
     """The MONAI pipeline that turns one item into a preprocessed image.
 
@@ -129,6 +135,8 @@ def build_transform(
         (clipped); ``"mr"`` maps each image's 1st-99th percentiles there.
     spacing : sequence of float, optional
         Voxel spacing in mm to resample to (bilinear).
+    keep_channels : bool, default=False
+        Keep every channel the reader gives (colour), not the first only.
 
     Returns
     -------
@@ -146,7 +154,7 @@ def build_transform(
         Spacing,
     )
 
-    steps = [ReadImage(reader)]
+    steps = [ReadImage(reader, keep_channels)]
     if spatial_dims == 3:  # 2D slices of any plane keep their stored layout
         steps.append(Orientation(axcodes="RAS", labels=None))
     if spacing is not None:

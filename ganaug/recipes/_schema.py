@@ -44,6 +44,7 @@ DATA_KEYS = {
         "source",
         "labels",
         "key",
+        "colour",
         "group",
         "test_size",
         "limit",
@@ -59,6 +60,7 @@ DATA_CONSTRAINTS = {
     "target": [str],
     "labels": [str, None],
     "key": [StrOptions(set(KEY_COLUMNS)), None],
+    "colour": [StrOptions({"rgb", "grey"})],
     "group": [str, None],
     "test_size": [Interval(Real, 0, 1, closed="neither")],
     "limit": [Interval(Integral, 4, None, closed="left"), None],
@@ -72,6 +74,7 @@ DATA_CONSTRAINTS = {
 FOLDER_DEFAULTS = {
     "labels": None,
     "key": None,
+    "colour": "rgb",
     "target_shape": None,
     "window": None,
     "spacing": None,

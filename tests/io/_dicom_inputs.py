@@ -7,10 +7,13 @@ from pathlib import Path
 import numpy as np
 import pydicom
 from pydicom.dataset import Dataset, FileMetaDataset
+from pydicom.pixels import convert_color_space
 from pydicom.uid import (
     CTImageStorage,
+    EnhancedCTImageStorage,
     ExplicitVRLittleEndian,
     MRImageStorage,
+    SecondaryCaptureImageStorage,
     generate_uid,
 )
 
@@ -81,6 +84,92 @@ def write_ct_series(folder, hu, spacing=(0.7, 0.8, 2.5), origin=(-40.0, -50.0, 1
         )
         ds.save_as(folder / f"IM{(number * 7919) % 1000:03d}", enforce_file_format=True)
     return series_uid
+
+
+def write_enhanced_ct(path, hu, spacing=(0.7, 0.8, 2.5), origin=(-40.0, -50.0, 100.0), **ids):
+    """Write ``hu`` (rows, columns, slices) as one enhanced (multi-frame) CT file.
+
+    Frames are stored from head to feet, each with its position in the
+    Plane Position functional group; orientation, pixel spacing and rescale
+    (intercept -1024) are shared groups. ``ids`` may set ``patient_id``,
+    ``study_uid`` and ``series_uid``; ``positions`` replaces the frames' positions (None drops
+    them: a cine loop).
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    n = hu.shape[2]
+    frames = [np.round(hu[:, :, k] + 1024).astype(np.uint16) for k in reversed(range(n))]
+    ds = _slice(
+        EnhancedCTImageStorage,
+        ids.get("series_uid", generate_uid()),
+        ids.get("study_uid", generate_uid()),
+        generate_uid(),
+        "CT",
+        frames[0],
+        NumberOfFrames=n,
+        InstanceNumber=1,
+        ImageType=["ORIGINAL", "PRIMARY", "AXIAL", "NONE"],
+        **({"PatientID": ids["patient_id"]} if "patient_id" in ids else {}),
+    )
+    ds.PixelData = np.stack(frames).tobytes()
+    shared = Dataset()
+    shared.PlaneOrientationSequence = [Dataset()]
+    shared.PlaneOrientationSequence[0].ImageOrientationPatient = [1, 0, 0, 0, 1, 0]
+    shared.PixelMeasuresSequence = [Dataset()]
+    shared.PixelMeasuresSequence[0].PixelSpacing = [spacing[1], spacing[0]]
+    shared.PixelMeasuresSequence[0].SliceThickness = spacing[2]
+    shared.PixelValueTransformationSequence = [Dataset()]
+    shared.PixelValueTransformationSequence[0].RescaleSlope = 1
+    shared.PixelValueTransformationSequence[0].RescaleIntercept = -1024
+    ds.SharedFunctionalGroupsSequence = [shared]
+    positions = ids.get(
+        "positions",
+        [[origin[0], origin[1], origin[2] + k * spacing[2]] for k in reversed(range(n))],
+    )
+    per_frame = []
+    for frame in range(n):
+        item = Dataset()
+        if positions is not None:
+            item.PlanePositionSequence = [Dataset()]
+            item.PlanePositionSequence[0].ImagePositionPatient = positions[frame]
+        per_frame.append(item)
+    ds.PerFrameFunctionalGroupsSequence = per_frame
+    ds.save_as(path, enforce_file_format=True)
+    return ds.SeriesInstanceUID
+
+
+def write_colour_image(path, rgb, photometric="RGB", **ids):
+    """Write ``rgb`` (rows, columns, 3) of uint8 as a colour Secondary Capture image,
+    stored as RGB or converted to ``photometric`` (e.g. "YBR_FULL"); return its
+    series UID. ``ids`` may set ``patient_id``."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    stored = rgb if photometric == "RGB" else convert_color_space(rgb, "RGB", photometric)
+    ds = _slice(
+        SecondaryCaptureImageStorage,
+        generate_uid(),
+        generate_uid(),
+        generate_uid(),
+        "XC",
+        stored[..., 0],
+        ConversionType="DV",
+        InstanceNumber=1,
+        **({"PatientID": ids["patient_id"]} if "patient_id" in ids else {}),
+    )
+    ds.SamplesPerPixel, ds.PhotometricInterpretation, ds.PlanarConfiguration = 3, photometric, 0
+    ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 8, 8, 7, 0
+    ds.PixelData = np.ascontiguousarray(stored, np.uint8).tobytes()
+    ds.save_as(path, enforce_file_format=True)
+    return ds.SeriesInstanceUID
+
+
+def colour_image(label, shape=(16, 16), seed=0):
+    """An 8-bit RGB image: a skin-toned field with a lesion, reddish for class 1."""
+    rng = np.random.RandomState(seed)
+    rgb = np.empty((*shape, 3))
+    rgb[:] = (200, 160, 140)
+    rgb[5:-5, 5:-5] = (150, 60, 50) if label else (120, 100, 90)
+    return np.clip(np.round(rgb + rng.normal(0, 8, rgb.shape)), 0, 255).astype(np.uint8)
 
 
 def write_mr_slice(path, values, spacing=(0.9, 0.9)):

@@ -7,7 +7,6 @@ import json
 import shutil
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pydicom
 import pytest
@@ -17,14 +16,12 @@ from _dicom_inputs import (
     dicom_recipe_argv,
     snapshot,
     write_ct_series,
+    write_enhanced_ct,
 )
 from pydicom.data import get_testdata_file
-from pydicom.dataset import Dataset, FileMetaDataset
 from pydicom.fileset import FileSet
 from pydicom.uid import (
     DeflatedExplicitVRLittleEndian,
-    EnhancedCTImageStorage,
-    ExplicitVRLittleEndian,
     RLELossless,
     generate_uid,
 )
@@ -32,23 +29,6 @@ from pydicom.uid import (
 from ganaug.cli import main
 
 LABELS = [0] * 8 + [1] * 4  # one per patient; two studies of one series each
-
-
-def _enhanced_ct(path: Path) -> None:
-    """A multi-frame (enhanced) CT object: one file, three frames."""
-    ds = Dataset()
-    ds.file_meta = FileMetaDataset()
-    ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
-    ds.file_meta.MediaStorageSOPClassUID = ds.SOPClassUID = EnhancedCTImageStorage
-    ds.file_meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID = generate_uid()
-    ds.PatientID, ds.Modality = "PAT-ENH", "CT"
-    ds.StudyInstanceUID, ds.SeriesInstanceUID = generate_uid(), generate_uid()
-    ds.Rows = ds.Columns = 16
-    ds.NumberOfFrames = 3
-    ds.SamplesPerPixel, ds.PhotometricInterpretation = 1, "MONOCHROME2"
-    ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 16, 16, 15, 0
-    ds.PixelData = np.zeros((3, 16, 16), np.uint16).tobytes()
-    ds.save_as(path, enforce_file_format=True)
 
 
 @pytest.fixture
@@ -90,10 +70,16 @@ def archive(tmp_path):
     sorted(messy["gap"].iterdir())[3].unlink()
     truncated = messy["truncated"] = sorted(series_folders[rows[12][2]].iterdir())[2]
     truncated.write_bytes(truncated.read_bytes()[:400])  # an interrupted transfer
-    # A colour (RGB) Secondary Capture, an enhanced multi-frame CT, a text file.
+    # A colour (RGB) Secondary Capture, an enhanced (multi-frame) CT volume of a 13th
+    # patient, a multi-frame file without positions (not a volume), a text file.
     (root / "OTHER").mkdir()
     shutil.copy(get_testdata_file("SC_rgb_small_odd.dcm"), root / "OTHER" / "RGB")
-    _enhanced_ct(root / "OTHER" / "ENHANCED")
+    study = generate_uid()
+    enhanced = write_enhanced_ct(
+        root / "OTHER" / "ENHANCED", ct_volume(1), patient_id="PAT-E", study_uid=study
+    )
+    rows.append(("PAT-E", study, enhanced, 1))
+    write_enhanced_ct(root / "OTHER" / "CINE", ct_volume(0), positions=None)
     (root / "README.txt").write_text("exported from PACS")
     labels = tmp_path / "cohort.csv"
     pd.DataFrame(
@@ -108,8 +94,9 @@ def _check_skipped(skipped: pd.DataFrame, root: Path, messy: dict) -> None:
     assert reasons[str(root / "README.txt")].startswith("not a readable DICOM file")
     assert reasons[str(messy["scout"] / "SCOUT")] == "localizer (scout) image inside a series"
     assert reasons[str(messy["gap"])].startswith("missing slices or uneven spacing")
-    assert reasons[str(root / "OTHER" / "RGB")] == "colour DICOM images are not supported"
-    assert reasons[str(root / "OTHER" / "ENHANCED")].startswith("multi-frame DICOM images")
+    assert reasons[str(root / "OTHER" / "RGB")] == "a 2D image; target_shape is 3D"
+    assert reasons[str(root / "OTHER" / "CINE")].startswith("multi-frame image without a position")
+    assert str(root / "OTHER" / "ENHANCED") not in reasons
     assert reasons[str(messy["truncated"])].startswith("truncated or damaged image file")
     # ... and the series it belonged to now misses a slice
     assert reasons[str(messy["truncated"].parent)].startswith("missing slices")
@@ -128,7 +115,7 @@ def test_the_recipe_runs_on_an_archive_export(archive, tmp_path, capsys):
     _check_skipped(pd.read_csv(out / "skipped.csv"), root, messy)
     run = json.loads((out / "run.json").read_text())
     assert run["grouping"]["by"] == "PatientID"
-    assert run["grouping"]["groups_train_and_val"] + run["grouping"]["groups_test"] == 12
+    assert run["grouping"]["groups_train_and_val"] + run["grouping"]["groups_test"] == 13
     assert "Grouped splits" in (out / "report.md").read_text()
     assert snapshot(root) == before
 
