@@ -13,6 +13,8 @@ Cases (CPU targets from the issue tracker, 2 cores):
   breastmnist-translation   TranslationOversampler, BreastMNIST 1:10  < 2x breastmnist's
   adrenal3d-translation     TranslationOversampler, AdrenalMNIST3D    < 10 min
   breastmnist-augment       AugmentedRandomOverSampler, BreastMNIST   < 10 s
+  breastmnist-style   GANOversampler(architecture="style"), BreastMNIST 1:10  < 1.5x breastmnist's
+  adrenal3d-style     GANOversampler(architecture="style"), AdrenalMNIST3D    < 1.5x adrenal3d's
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ CASES = (
     "breastmnist-translation",
     "adrenal3d-translation",
     "breastmnist-augment",
+    "breastmnist-style",
+    "adrenal3d-style",
 )
 TARGETS_S = {
     "tabular": 30,
@@ -44,6 +48,8 @@ TARGETS_S = {
     "breastmnist-translation": 120,
     "adrenal3d-translation": 600,
     "breastmnist-augment": 10,
+    "breastmnist-style": 90,
+    "adrenal3d-style": 450,
 }
 
 
@@ -84,6 +90,8 @@ def run_case(case: str) -> dict:
         sampler = TranslationOversampler(random_state=0, verbose=0)
     elif case.endswith("-augment"):
         sampler = AugmentedRandomOverSampler(random_state=0)
+    elif case.endswith("-style"):
+        sampler = GANOversampler(architecture="style", random_state=0, verbose=0)
     else:
         sampler = GANOversampler(random_state=0, verbose=0)
     started = time.perf_counter()

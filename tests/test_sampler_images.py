@@ -79,7 +79,8 @@ def test_same_seed_same_images(breastmnist_small):
 
 
 @pytest.mark.slow
-def test_breastmnist_gan_learns_malignant_images(breastmnist_small):
+@pytest.mark.parametrize("architecture", ["conv", "style"])
+def test_breastmnist_gan_learns_malignant_images(breastmnist_small, architecture):
     """A classifier trained on real images calls synthetic malignant images malignant
     far more often than it calls real benign images malignant, and the synthetic images
     sit closer to real malignant images than noise does.
@@ -90,7 +91,9 @@ def test_breastmnist_gan_learns_malignant_images(breastmnist_small):
     the benign rate.
     """
     X, y = breastmnist_small
-    sampler = GANOversampler(epochs=60, batch_size=32, random_state=0, verbose=0, **PURE)
+    sampler = GANOversampler(
+        architecture=architecture, epochs=60, random_state=0, verbose=0, **PURE
+    )
     X_res, _ = sampler.fit_resample(X, y)
     synthetic = X_res[len(X) :].reshape(160, -1) / 255.0
 
@@ -111,11 +114,14 @@ def test_breastmnist_gan_learns_malignant_images(breastmnist_small):
 
 
 @pytest.mark.slow
-def test_adrenal_gan_moves_volume_statistics_towards_the_minority(adrenal_small):
+@pytest.mark.parametrize("architecture", ["conv", "style"])
+def test_adrenal_gan_moves_volume_statistics_towards_the_minority(adrenal_small, architecture):
     """Foreground fraction and intensity profile of synthetic hyperplasia volumes are
     closer to the real ones than uniform noise is."""
     X, y = adrenal_small
-    sampler = GANOversampler(epochs=25, batch_size=32, random_state=0, verbose=0, **PURE)
+    sampler = GANOversampler(
+        architecture=architecture, epochs=25, random_state=0, verbose=0, **PURE
+    )
     X_res, _ = sampler.fit_resample(X, y)
     synthetic = X_res[len(X) :].astype(float) / 255.0
     real = X[y == 1].astype(float) / 255.0

@@ -11,6 +11,7 @@ from ._fidelity import (
     column_distances,
     correlation_difference,
     frechet_distance,
+    inception_score,
     precision_recall_coverage,
 )
 from ._memorization import MemorizationCheck, check_memorization, distance_to_closest_record
@@ -33,6 +34,7 @@ __all__ = [
     "distance_to_closest_record",
     "evaluate_lift",
     "frechet_distance",
+    "inception_score",
     "kernel_distance",
     "paired_lift",
     "precision_recall_coverage",

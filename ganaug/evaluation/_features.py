@@ -39,10 +39,18 @@ class FeatureSpace:
     extract : callable
         Takes samples as the protocol holds them (flat rows or a table) and
         returns a float array of shape ``(n, d)``.
+    predict_proba : callable or None
+        The in-domain classifier whose features these are: samples to class
+        probabilities ``(n, n_classes)`` (for the in-domain Inception Score);
+        None when the space has no classifier.
+    classes : ndarray or None
+        The classes of ``predict_proba``'s columns.
     """
 
     name: str
     extract: Callable[[object], np.ndarray]
+    predict_proba: Callable[[object], np.ndarray] | None = None
+    classes: np.ndarray | None = None
 
 
 def middle_slices(X: np.ndarray, sample_shape: tuple[int, ...], axis: int) -> np.ndarray:
@@ -112,7 +120,7 @@ def learned_feature_spaces(
         return [FeatureSpace("encoded", encode)]
     name = "cnn-3d" if spatial_dims == 3 else "cnn"
     encoder = _trained_cnn(cnn, X, y, X_val, y_val, sample_shape, spatial_dims, seed)
-    spaces = [FeatureSpace(name, encoder.transform)]
+    spaces = [FeatureSpace(name, encoder.transform, encoder.predict_proba, encoder.classes_)]
     if spatial_dims == 3:
         for axis, plane in enumerate(PLANE_NAMES):
             slices, val_slices = (middle_slices(a, sample_shape, axis) for a in (X, X_val))
@@ -121,7 +129,10 @@ def learned_feature_spaces(
             def extract(rows, plane_cnn=plane_cnn, axis=axis):
                 return plane_cnn.transform(middle_slices(rows, sample_shape, axis))
 
-            spaces.append(FeatureSpace(plane, extract))
+            def predict_proba(rows, plane_cnn=plane_cnn, axis=axis):
+                return plane_cnn.predict_proba(middle_slices(rows, sample_shape, axis))
+
+            spaces.append(FeatureSpace(plane, extract, predict_proba, plane_cnn.classes_))
     return spaces
 
 

@@ -38,6 +38,31 @@ def frechet_distance(real: np.ndarray, fake: np.ndarray) -> float:
     return max(float(score), 0.0)
 
 
+def inception_score(probabilities: np.ndarray) -> float:
+    """Inception Score of class probabilities: ``exp(mean KL(p(y|x) || p(y)))``.
+
+    Defined (Salimans et al. 2016) on an ImageNet Inception network's
+    predictions; ganaug passes an in-domain classifier's instead (the CNN
+    the fidelity features come from), so this is the in-domain analogue, not
+    comparable with published ImageNet scores. ``p(y)`` is the mean of the
+    rows. It is 1 when every sample gets the same prediction and at most the
+    number of classes, reached when predictions are confident and spread
+    evenly over the classes.
+
+    Parameters
+    ----------
+    probabilities : ndarray of shape (n, n_classes)
+        ``p(y|x)`` per sample; rows sum to 1.
+
+    Returns
+    -------
+    score : float
+    """
+    p = np.clip(np.asarray(probabilities, dtype=np.float64), 1e-12, 1.0)
+    marginal = p.mean(axis=0, keepdims=True)
+    return float(np.exp(np.mean(np.sum(p * (np.log(p) - np.log(marginal)), axis=1))))
+
+
 def precision_recall_coverage(real: np.ndarray, fake: np.ndarray, k: int = 5) -> dict[str, float]:
     """k-NN precision, recall, density and coverage of ``fake`` against ``real``.
 

@@ -28,6 +28,7 @@ from ._fidelity import (
     column_distances,
     correlation_difference,
     frechet_distance,
+    inception_score,
     precision_recall_coverage,
 )
 from ._memorization import check_memorization
@@ -487,6 +488,14 @@ class _Protocol:
             ]
         for space in self.spaces:
             real, fake = self.test_features[cls][space.name], space.extract(samples)
+            judged = {}
+            if space.predict_proba is not None:  # the in-domain classifier's verdict
+                proba = space.predict_proba(samples)
+                column = int(np.searchsorted(space.classes, cls))
+                judged = {
+                    "inception_score": inception_score(proba),
+                    "class_probability": float(proba[:, column].mean()),
+                }
             self.out.fidelity.append(
                 {
                     "seed": seed,
@@ -497,6 +506,7 @@ class _Protocol:
                     "fid": frechet_distance(real, fake),
                     "kid": kernel_distance(real, fake),
                     **precision_recall_coverage(real, fake),
+                    **judged,
                     **extra,
                 }
             )

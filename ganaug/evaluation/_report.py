@@ -289,6 +289,16 @@ def _fidelity_blocks(report: LiftReport) -> list[_Block]:
         "span. ROS duplicates are real samples, so their fidelity is the floor's: read "
         "it with the memorization check."
     )
+    if "inception_score" in report.fidelity:
+        text += (
+            " class_probability: the mean probability the feature space's CNN (trained on "
+            "the real training split) gives the intended class. inception_score: exp of "
+            "the mean KL divergence between that CNN's p(y|x) and its mean p(y) over the "
+            "samples; IS is defined on ImageNet Inception features, this is its in-domain "
+            "analogue, not comparable with published scores. Over samples of one class "
+            "it is 1 when the CNN judges them all alike and grows as its judgements "
+            "split: compare it with real-train's, not with other data sets'."
+        )
     if "planes" in report.fidelity_summary().index.get_level_values("space"):
         text += (
             " Volumes have no agreed 3D FID: cnn-3d uses a 3D CNN's features, "

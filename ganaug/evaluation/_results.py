@@ -12,7 +12,16 @@ import pandas as pd
 from ._metrics import METRICS
 from ._stats import paired_lift, summarize
 
-FIDELITY_COLUMNS = ["fid", "kid", "precision", "recall", "density", "coverage"]
+FIDELITY_COLUMNS = [
+    "fid",
+    "kid",
+    "precision",
+    "recall",
+    "density",
+    "coverage",
+    "inception_score",
+    "class_probability",
+]
 # Memorization columns beyond the near-copy check: whether samples carry a signature,
 # and for samples made from real ones, how far (and how alike) they moved.
 SOURCE_COLUMNS = [
@@ -37,8 +46,10 @@ class LiftReport:
         One row per seed, sample source (a resampler's added samples, or
         ``real-train``, the real training samples: the floor), minority class
         and feature space: FID, KID, precision, recall, density, coverage
-        against the real test samples of that class (and, for tables, the
-        correlation difference).
+        against the real test samples of that class; for images, the
+        in-domain Inception Score and ``class_probability`` (the mean
+        probability the feature space's classifier gives the intended
+        class); for tables, the correlation difference.
     memorization : pandas.DataFrame
         One row per seed, resampler and class: near-copy share, median
         distance ratio, threshold and flag (see

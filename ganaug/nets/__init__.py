@@ -8,6 +8,8 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
+from .style import StyleGenerator
+
 # Channel widths (generator, discriminator) per number of spatial axes, sized so
 # the default fits and generation stay within the CPU budgets in BENCHMARKS.md.
 CONV_WIDTHS = {2: (64, 32), 3: (64, 16)}
@@ -25,14 +27,16 @@ def build_networks(
     output_spans: Sequence[tuple[str, int]] | None = None,
     channels: int | None = None,
     spatial_shape: Sequence[int] | None = None,
+    style_mixing: float = 0.9,
 ) -> tuple[nn.Module, nn.Module]:
     """Build a conditional generator and discriminator.
 
     Parameters
     ----------
-    architecture : {"mlp", "conv"}
-        ``"mlp"`` for encoded table rows (or flattened images), ``"conv"`` for
-        images and volumes.
+    architecture : {"mlp", "conv", "style"}
+        ``"mlp"`` for encoded table rows (or flattened images), ``"conv"``
+        (DCGAN-style) or ``"style"`` (StyleGAN2-style generator, the same
+        discriminator) for images and volumes.
     n_classes : int
         Number of class labels.
     latent_dim : int
@@ -42,22 +46,30 @@ def build_networks(
     output_spans : sequence of (str, int), optional
         Column spans of an encoded row; needed for ``"mlp"`` with tables.
     channels, spatial_shape : int and sequence of int, optional
-        Sample layout; needed for ``"conv"`` and for ``"mlp"`` on images.
+        Sample layout; needed for ``"conv"`` and ``"style"``, and for
+        ``"mlp"`` on images.
+    style_mixing : float, default=0.9
+        Style mixing regularisation of the ``"style"`` generator.
 
     Returns
     -------
     generator, discriminator : torch.nn.Module
     """
-    if architecture == "conv":
+    if architecture in ("conv", "style"):
         from .conv import ConvDiscriminator, ConvGenerator
 
         g_width, d_width = CONV_WIDTHS[len(spatial_shape)]
-        generator = ConvGenerator(latent_dim, n_classes, channels, spatial_shape, width=g_width)
+        layout = CHANNELS_LAST[len(spatial_shape)]
         discriminator = ConvDiscriminator(
             channels, n_classes, spatial_shape, width=d_width, spectral_norm=spectral_norm
-        )
-        layout = CHANNELS_LAST[len(spatial_shape)]
-        return generator.to(memory_format=layout), discriminator.to(memory_format=layout)
+        ).to(memory_format=layout)
+        if architecture == "style":
+            generator = StyleGenerator(
+                latent_dim, n_classes, channels, spatial_shape, g_width, style_mixing=style_mixing
+            )
+        else:
+            generator = ConvGenerator(latent_dim, n_classes, channels, spatial_shape, g_width)
+        return generator.to(memory_format=layout), discriminator
 
     from .mlp import MLPDiscriminator, MLPGenerator
 
@@ -70,4 +82,4 @@ def build_networks(
     return generator, discriminator
 
 
-__all__ = ["build_networks"]
+__all__ = ["StyleGenerator", "build_networks"]

@@ -96,9 +96,12 @@ class GANOversampler(NetworkOversampler):
 
     {random_state}
 
-    architecture : {{"auto", "mlp", "conv"}}, default="auto"
-        Generator family: ``"mlp"`` for tables, ``"conv"`` (2D or 3D) for
-        images and volumes. ``"auto"`` picks from the input.
+    architecture : {{"auto", "mlp", "conv", "style"}}, default="auto"
+        Generator family: ``"mlp"`` for tables, ``"conv"`` (DCGAN-style, 2D
+        or 3D) for images and volumes, ``"style"`` (StyleGAN2-style: a
+        mapping network, modulated convolutions and per-layer noise; see
+        :class:`ganaug.nets.StyleGenerator`) for images and volumes.
+        ``"auto"`` picks ``"mlp"`` or ``"conv"`` from the input.
 
     epochs : int or "auto", default="auto"
         Passes over the (class-balanced) training data. ``"auto"`` picks enough
@@ -110,6 +113,17 @@ class GANOversampler(NetworkOversampler):
 
     latent_dim : int, default=64
         Size of the generator's noise vector.
+
+    style_mixing : float, default=0.9
+        ``architecture="style"`` only: the share of training batches whose
+        later layers take the style of a second noise vector (style mixing
+        regularisation); 0 turns it off.
+
+    truncation_psi : float, default=1.0
+        ``architecture="style"`` only: when sampling, styles are pulled
+        towards their class's mean style by this factor (1: not at all; 0:
+        every sample of a class has the mean style, less variety, fewer
+        odd samples).
 
     loss : {{"hinge", "bce", "wgan-gp", "lsgan"}}, default="hinge"
         Adversarial loss. ``"wgan-gp"`` adds a gradient penalty.
@@ -306,7 +320,7 @@ class GANOversampler(NetworkOversampler):
         Maps samples to the generator's space and back.
 
     architecture_ : str
-        The generator family used, ``"mlp"`` or ``"conv"``.
+        The generator family used, ``"mlp"``, ``"conv"`` or ``"style"``.
 
     generator_ : torch.nn.Module
         The averaged (EMA) generator in eval mode; ``generator_(z, codes)``
@@ -339,10 +353,12 @@ class GANOversampler(NetworkOversampler):
 
     _parameter_constraints: dict = {
         **NetworkOversampler._parameter_constraints,
-        "architecture": [StrOptions({"auto", "mlp", "conv"})],
+        "architecture": [StrOptions({"auto", "mlp", "conv", "style"})],
         "epochs": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "batch_size": [Interval(Integral, 2, None, closed="left")],
         "latent_dim": [Interval(Integral, 1, None, closed="left")],
+        "style_mixing": [Interval(Real, 0, 1, closed="both")],
+        "truncation_psi": [Interval(Real, 0, 1, closed="both")],
         "loss": [StrOptions(set(LOSSES))],
         "spectral_norm": ["boolean"],
         "r1_gamma": [Interval(Real, 0, None, closed="left")],
@@ -380,6 +396,8 @@ class GANOversampler(NetworkOversampler):
         epochs="auto",
         batch_size=32,
         latent_dim=64,
+        style_mixing=0.9,
+        truncation_psi=1.0,
         loss="hinge",
         spectral_norm=True,
         r1_gamma=0.0,
@@ -412,6 +430,8 @@ class GANOversampler(NetworkOversampler):
         self.epochs = epochs
         self.batch_size = batch_size
         self.latent_dim = latent_dim
+        self.style_mixing = style_mixing
+        self.truncation_psi = truncation_psi
         self.loss = loss
         self.spectral_norm = spectral_norm
         self.r1_gamma = r1_gamma
@@ -496,10 +516,10 @@ class GANOversampler(NetworkOversampler):
         is_image = isinstance(self.encoder_, ImageEncoder)
         if self.architecture == "auto":
             return "conv" if is_image else "mlp"
-        if self.architecture == "conv" and not is_image:
+        if self.architecture in ("conv", "style") and not is_image:
             raise ValueError(
-                "architecture='conv' needs images or volumes; X is a table. Use "
-                "architecture='mlp', or pass image_shape for flat image rows."
+                f"architecture={self.architecture!r} needs images or volumes; X is a "
+                "table. Use architecture='mlp', or pass image_shape for flat image rows."
             )
         return self.architecture
 
@@ -512,6 +532,8 @@ class GANOversampler(NetworkOversampler):
         if isinstance(self.encoder_, ImageEncoder):
             kwargs["channels"] = self.encoder_.channels
             kwargs["spatial_shape"] = self.encoder_.spatial_shape
+            if self.architecture_ == "style":
+                kwargs["style_mixing"] = self.style_mixing
         else:
             kwargs["output_spans"] = self.encoder_.output_spans_
         return kwargs
@@ -662,7 +684,19 @@ class GANOversampler(NetworkOversampler):
         code = int(np.searchsorted(self.classes_, cls))
         generator = self.generator_.to(self.device_).eval()
         seed = draw_seed(rng)
-        return _generate(generator, n_samples, code, seed, self.device_, self.n_features_in_)
+        return _generate(
+            generator,
+            n_samples,
+            code,
+            seed,
+            self.device_,
+            self.n_features_in_,
+            **self._sampling_kwargs(),
+        )
+
+    def _sampling_kwargs(self) -> dict:
+        """What the generator takes when sampling beyond noise and class (truncation)."""
+        return {"psi": self.truncation_psi} if self.architecture_ == "style" else {}
 
     def _decode(self, Z: np.ndarray) -> np.ndarray:
         """Encoded samples back to the input's form."""
@@ -704,20 +738,67 @@ class GANOversampler(NetworkOversampler):
         check_is_fitted(self, "generator_")
         if not isinstance(n_samples, Integral) or n_samples < 0:
             raise ValueError(f"n_samples must be a non-negative integer, got {n_samples!r}.")
+        self._check_class(y)
+        real = None if match_to is None else self._encoded_rows(self._check_real(match_to, y))
+        if n_samples == 0:
+            return self._as_input_form(np.empty((0, *self.sample_shape_)))
+        codes = self._generate_codes(n_samples, y, check_random_state(random_state))
+        if real is not None:
+            codes = match_moments(codes.reshape(n_samples, -1), real, self._continuous_codes())
+        return self._as_input_form(self._decode(codes))
+
+    def interpolate(self, y: Any, n_steps: int = 8, random_state: Any = None):
+        """Samples of one class along a walk between two latent codes.
+
+        Two noise vectors are drawn and joined by spherical interpolation
+        (the path stays where Gaussian noise lies); the generator draws one
+        sample at each of ``n_steps`` even steps, first and last at the two
+        codes. A smooth walk means the generator has learned a continuous
+        class, not a lookup of training images. The style generator walks
+        without its per-pixel noise and with ``truncation_psi``.
+
+        Parameters
+        ----------
+        y : object
+            The class label, one of ``classes_``.
+        n_steps : int, default=8
+            Samples along the walk, at least 2.
+        random_state : int, RandomState instance or None, default=None
+            Seeds the two codes; the same integer gives the same walk.
+
+        Returns
+        -------
+        X_walk : ndarray or pandas.DataFrame
+            ``n_steps`` samples in the form ``X`` had during fit, in order.
+        """
+        check_is_fitted(self, "generator_")
+        if not isinstance(n_steps, Integral) or n_steps < 2:
+            raise ValueError(f"n_steps must be an integer of at least 2, got {n_steps!r}.")
+        self._check_class(y)
+        code = int(np.searchsorted(self.classes_, y))
+        generator = self.generator_.to(self.device_).eval()
+        kwargs = self._sampling_kwargs()
+        if self.architecture_ == "style":
+            kwargs["noise"] = False
+        seed = draw_seed(check_random_state(random_state))
+        with torch.inference_mode(), seeded_torch(seed, self.device_):
+            ends = torch.randn(2, generator.latent_dim, device=self.device_)
+            steps = torch.linspace(0, 1, n_steps, device=self.device_)[:, None]
+            z = _slerp(ends[0], ends[1], steps)
+            labels = torch.full((n_steps,), code, dtype=torch.long, device=self.device_)
+            codes = generator(z, labels, **kwargs).float().cpu().numpy()
+        return self._as_input_form(self._decode(codes))
+
+    def _check_class(self, y: Any) -> None:
         if y not in set(self.classes_.tolist()):
             raise ValueError(
                 f"y={y!r} is not a class seen during fit; choose one of {self.classes_.tolist()}."
             )
-        real = None if match_to is None else self._encoded_rows(self._check_real(match_to, y))
-        if n_samples == 0:
-            X_new = np.empty((0, *self.sample_shape_))
-        else:
-            codes = self._generate_codes(n_samples, y, check_random_state(random_state))
-            if real is not None:
-                codes = match_moments(codes.reshape(n_samples, -1), real, self._continuous_codes())
-            X_new = self._decode(codes)
+
+    def _as_input_form(self, X_new: np.ndarray):
+        """Decoded samples in the form ``X`` had during fit (flat rows, a DataFrame)."""
         if self.image_shape is not None:
-            X_new = X_new.reshape(n_samples, -1)
+            X_new = X_new.reshape(len(X_new), -1)
         if hasattr(self, "feature_dtypes_"):
             frame = pd.DataFrame(X_new, columns=self.feature_dtypes_.index)
             return frame.astype(self.feature_dtypes_.to_dict())
@@ -743,6 +824,13 @@ class GANOversampler(NetworkOversampler):
         return X_checked
 
 
+def _slerp(start: torch.Tensor, end: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
+    """Spherical interpolation between two vectors at fractions ``t`` (a column)."""
+    cos = torch.dot(start, end) / (start.norm() * end.norm())
+    angle = torch.arccos(cos.clamp(-1 + 1e-7, 1 - 1e-7))
+    return (torch.sin((1 - t) * angle) * start + torch.sin(t * angle) * end) / torch.sin(angle)
+
+
 @torch.inference_mode()
 def _generate(
     generator: torch.nn.Module,
@@ -751,11 +839,12 @@ def _generate(
     seed: int,
     device: torch.device,
     n_features: int,
+    **kwargs,
 ) -> np.ndarray:
     """``n_samples`` outputs of ``generator`` for class index ``code``.
 
     Generated in chunks of at most ``GENERATION_ELEMENTS`` values, counting
-    ``n_features`` per sample.
+    ``n_features`` per sample; ``kwargs`` go to the generator.
     """
     chunk = max(1, min(2048, GENERATION_ELEMENTS // n_features))
     parts = []
@@ -764,5 +853,5 @@ def _generate(
             n = min(chunk, n_samples - start)
             z = torch.randn(n, generator.latent_dim, device=device)
             labels = torch.full((n,), code, dtype=torch.long, device=device)
-            parts.append(generator(z, labels).float().cpu().numpy())
+            parts.append(generator(z, labels, **kwargs).float().cpu().numpy())
     return np.concatenate(parts)

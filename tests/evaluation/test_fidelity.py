@@ -10,6 +10,7 @@ from ganaug.evaluation import (
     column_distances,
     correlation_difference,
     frechet_distance,
+    inception_score,
     kernel_distance,
     precision_recall_coverage,
 )
@@ -82,3 +83,15 @@ def test_column_distances_and_correlations():
     assert correlation_difference(real, real) == 0
     shuffled = real.assign(bp=rng.permutation(real["bp"].to_numpy()))
     assert correlation_difference(real, shuffled) > 0.5
+
+
+def test_inception_score_from_its_definition():
+    same = np.tile([0.9, 0.1], (10, 1))
+    assert inception_score(same) == pytest.approx(1.0)  # one judgement for all
+    split = np.array([[1.0, 0.0], [0.0, 1.0]] * 5)
+    assert inception_score(split) == pytest.approx(2.0, rel=1e-6)  # confident, even
+    mixed = np.array([[0.8, 0.2], [0.3, 0.7]])
+    marginal = mixed.mean(axis=0)
+    kl = (mixed * np.log(mixed / marginal)).sum(axis=1).mean()
+    assert inception_score(mixed) == pytest.approx(np.exp(kl))
+    assert 1.0 < inception_score(mixed) < 2.0

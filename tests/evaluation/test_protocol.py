@@ -128,6 +128,10 @@ def test_fidelity_has_the_floor_and_every_source(report):
     # trained for three epochs is.
     floor = fidelity.loc[(0, "cnn", "real-train")]
     assert floor["fid"] < fidelity.loc[(0, "cnn", "gan"), "fid"]
+    # The in-domain CNN, trained on the real training split, calls those images
+    # more often of their class than not; its IS over one class lies in [1, 2].
+    assert floor["class_probability"] > 0.5
+    assert fidelity["inception_score"].between(1, 2).all()
 
 
 def test_a_copying_generator_is_flagged_and_the_gan_is_not(report):

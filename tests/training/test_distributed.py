@@ -101,3 +101,24 @@ def test_two_process_ddp_translation_training_on_cpu(tmp_path):
     images = load_breastmnist("val").images[:4]
     translated = sampler.translate(images, 0)
     assert translated.shape == (4, 28, 28) and translated.dtype == np.uint8
+
+
+def test_two_process_ddp_style_generator_on_cpu(tmp_path):
+    """The style generator under torchrun: its running mean styles are buffers that
+    DistributedDataParallel keeps equal across processes; style mixing draws on each."""
+    out = tmp_path / "run"
+    command = [
+        *(sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2"),
+        *("-m", "ganaug", "train", "--data", "breastmnist", "--limit", "64", "--out", str(out)),
+        *("--epochs", "2", "--batch-size", "8", "--quiet", "--set", "architecture=style"),
+        *("--set", "r1_gamma=1", "--set", "mode_seeking_weight=1"),
+    ]
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    result = subprocess.run(command, capture_output=True, text=True, timeout=240, env=env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    sampler = GANOversampler.load(out / "sampler.pt", device="cpu")
+    assert sampler.architecture_ == "style"
+    assert (sampler.generator_.w_avg_updates > 0).all()
+    sampler.set_params(truncation_psi=0.0)
+    samples = sampler.generate(3, 0, random_state=0)
+    assert samples.shape == (3, 28, 28) and samples.dtype == np.uint8
