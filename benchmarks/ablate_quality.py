@@ -71,6 +71,10 @@ VARIANTS = {  # name: GANOversampler parameters
     },
     # ... or filtered and matched ones, each class against its own real samples
     "gan-balanced-select": {"balance_synthetic": 1.0},
+    # issue 25: the DCGAN-style defaults against the style-based generator at the same
+    # steps (a style step costs about 1.1x: near equal time)
+    "gan-defaults": {},
+    "style": {"architecture": "style"},
 }
 TRANSLATION = {  # name: TranslationOversampler parameters (issue 22's second design)
     "trans": {"class_loss_weight": 1.0, "steps": 600},  # the first defaults
