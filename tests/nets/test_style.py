@@ -187,3 +187,12 @@ def test_style_needs_images(breast_cancer):
     X, y = breast_cancer
     with pytest.raises(ValueError, match="architecture='style' needs images or volumes"):
         GANOversampler(architecture="style", epochs=1, verbose=0).fit_resample(X, y)
+
+
+def test_interpolation_on_a_table_gives_rows_of_its_form(breast_cancer):
+    X, y = breast_cancer
+    sampler = GANOversampler(epochs=1, random_state=0, verbose=0)
+    sampler.fit_generator(X, y)
+    walk = sampler.interpolate(1, n_steps=4, random_state=0)
+    assert walk.shape == (4, X.shape[1])
+    assert np.isfinite(np.asarray(walk, dtype=float)).all()
