@@ -19,6 +19,20 @@ def n_resolution_steps(spatial_shape: Sequence[int], smallest: int = 4) -> int:
     return max(1, math.floor(math.log2(min(spatial_shape) / smallest)))
 
 
+def base_shape(spatial_shape: Sequence[int], steps: int) -> tuple[int, ...]:
+    """The grid that ``steps`` doublings grow to cover ``spatial_shape``."""
+    return tuple(math.ceil(s / 2**steps) for s in spatial_shape)
+
+
+def centre_crop(x: torch.Tensor, spatial_shape: Sequence[int]) -> torch.Tensor:
+    """The centre ``spatial_shape`` of channel-first ``x``."""
+    crops = tuple(
+        slice((full - want) // 2, (full - want) // 2 + want)
+        for full, want in zip(x.shape[2:], spatial_shape, strict=True)
+    )
+    return x[(slice(None), slice(None), *crops)]
+
+
 class ConvGenerator(nn.Module):
     """Map noise and a class label to an image or volume in [-1, 1].
 
@@ -54,7 +68,7 @@ class ConvGenerator(nn.Module):
         self.latent_dim = latent_dim
         self.spatial_shape = tuple(spatial_shape)
         steps = n_resolution_steps(spatial_shape)
-        self.base_shape = tuple(math.ceil(s / 2**steps) for s in spatial_shape)
+        self.base_shape = base_shape(spatial_shape, steps)
         self.width = width
         self.memory_format = torch.channels_last if dims == 2 else torch.channels_last_3d
         self.embed = nn.Embedding(n_classes, latent_dim)
@@ -74,11 +88,7 @@ class ConvGenerator(nn.Module):
         h = self.project(torch.cat([z, self.embed(y)], dim=1))
         grid = h.view(len(z), self.width, *self.base_shape)
         x = self.body(grid.contiguous(memory_format=self.memory_format))
-        crops = tuple(
-            slice((full - want) // 2, (full - want) // 2 + want)
-            for full, want in zip(x.shape[2:], self.spatial_shape, strict=True)
-        )
-        return x[(slice(None), slice(None), *crops)]
+        return centre_crop(x, self.spatial_shape)
 
 
 class ConvDiscriminator(nn.Module):

@@ -17,7 +17,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .conv import MIN_CHANNELS, n_resolution_steps
+from .conv import MIN_CHANNELS, base_shape, centre_crop, n_resolution_steps
 
 W_AVG_BETA = 0.995  # how slowly each class's running mean style follows training
 LEAK = 0.2
@@ -212,11 +212,11 @@ class StyleGenerator(nn.Module):
         self.spatial_shape = tuple(spatial_shape)
         self.style_mixing = style_mixing
         steps = n_resolution_steps(spatial_shape)
-        base_shape = tuple(math.ceil(s / 2**steps) for s in spatial_shape)
         self.mapping = MappingNetwork(latent_dim, n_classes, w_dim, mapping_layers)
         self.register_buffer("w_avg", torch.zeros(n_classes, w_dim))
         self.register_buffer("w_avg_updates", torch.zeros(n_classes))
-        self.const = nn.Parameter(torch.randn(1, width, *base_shape))  # batch axis: layouts
+        grid = base_shape(spatial_shape, steps)
+        self.const = nn.Parameter(torch.randn(1, width, *grid))  # batch axis: layouts
         self.layers, self.to_images = nn.ModuleList(), nn.ModuleList()
         channels = width
         for _ in range(steps):
@@ -282,8 +282,4 @@ class StyleGenerator(nn.Module):
                     image, scale_factor=2, mode=self.upsample_mode, align_corners=False
                 )
             image = to_image(x, style) + (0 if image is None else image)
-        crops = tuple(
-            slice((full - want) // 2, (full - want) // 2 + want)
-            for full, want in zip(image.shape[2:], self.spatial_shape, strict=True)
-        )
-        return torch.tanh(image[(slice(None), slice(None), *crops)])
+        return torch.tanh(centre_crop(image, self.spatial_shape))
