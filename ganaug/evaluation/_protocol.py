@@ -363,6 +363,8 @@ class _Protocol:
                     self._check_samples(
                         seed, first, method.sampler, added, X_train, y_train, X_pool, y_pool
                     )
+                    if first:
+                        self._keep_walk(sampler, method.sampler, seed)
             X_res, y_res, resample_seconds = resampled[key]
             started = time.perf_counter()
             model = _fit_classifier(self.classifier, self.grid, X_res, y_res, data, method, seed)
@@ -449,6 +451,15 @@ class _Protocol:
             rows[f"{label} (source)"] = source
             rows[label] = made
             rows[f"{label} (change)"] = made - source
+
+    def _keep_walk(self, sampler, label: str, seed: int) -> None:
+        """For generators of images: a latent walk per class, shown under its samples."""
+        if self.data.sample_shape is None or not hasattr(sampler, "interpolate"):
+            return
+        for cls, rows in self.out.samples.items():
+            if label in rows:
+                walk = sampler.interpolate(cls, GRID_SAMPLES, random_state=seed)
+                rows[f"{label} (latent walk)"] = np.asarray(walk, dtype=np.float64)
 
     def _source_distances(self, check, space, derived_from, X_train) -> dict:
         """How far samples made from real ones (translations, augmented copies) moved.

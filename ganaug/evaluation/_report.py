@@ -380,7 +380,10 @@ def _sample_blocks(report: LiftReport) -> list[_Block]:
             "real training image closest to each one (pixel distance): a sample that "
             "looks like its neighbour is a copy. For samples made from a real image "
             "(translations, augmented copies): its source above it and the change below "
-            "it (sample minus source; white: none)."
+            "it (sample minus source; white: none). A generator's latent walk: its "
+            "samples along a path between two noise vectors of the class; a smooth "
+            "change from one end to the other is a generator that learned a continuous "
+            "class, not a lookup of training images."
             + (" Each volume: its middle slices normal to axes 0, 1, 2." if dims == 3 else ""),
         ),
     ]

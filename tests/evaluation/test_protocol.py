@@ -201,6 +201,10 @@ def test_sample_grid_pairs_each_generated_sample_with_its_closest_training_image
     to_real = ((samples[:, None] - rows["real"][None]) ** 2).sum(axis=2)
     assert (to_closest <= to_real.min(axis=1) + 1e-9).all()
     assert (to_closest > 0).all()  # generated, not copies
+    # the generator's latent walk, and no walk for samplers without noise (copier)
+    walk = rows["gan (latent walk)"]
+    assert walk.shape == (8, 28 * 28) and "copier (latent walk)" not in rows
+    assert not np.allclose(walk[0], walk[-1])
 
 
 def test_report_never_overwrites_and_leaves_nothing_half_written(report, tmp_path, monkeypatch):
