@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from ..io.dicom_series import COLOUR_MODES
 from ..io.labels import KEY_COLUMNS
 
 
@@ -113,7 +114,7 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--colour",
-        choices=("rgb", "grey"),
+        choices=COLOUR_MODES,
         default="rgb",
         help="colour images: keep red, green and blue (written back as RGB) or convert "
         "to grey (BT.601 luma); default rgb",

@@ -37,7 +37,9 @@ SCAN_TAGS = [
 STEP_TOLERANCE = 0.1
 # Colour photometric interpretations (pydicom decodes the YBR ones to RGB).
 COLOUR_PHOTOMETRICS = ("RGB", "YBR_FULL", "YBR_FULL_422", "YBR_ICT", "YBR_RCT", "PALETTE COLOR")
-# ITU-R BT.601 luma weights: how colour="grey" turns RGB into one channel.
+# What to do with colour images: keep red, green and blue, or turn them grey with the
+# ITU-R BT.601 luma weights.
+COLOUR_MODES = ("rgb", "grey")
 LUMA_WEIGHTS = (0.299, 0.587, 0.114)
 # Storage classes that hold no image (DICOMDIR media, reports, presentation states).
 NON_IMAGE_PREFIXES = ("1.2.840.10008.1.3.10", "1.2.840.10008.5.1.4.1.1.88.")
@@ -121,6 +123,22 @@ def _read_header(path: Path):
         if reason is not None:
             return None, reason
     return ds, None
+
+
+def check_colour(colour: str) -> str:
+    """``colour`` if it is one of :data:`COLOUR_MODES`, else a one-line error.
+
+    Parameters
+    ----------
+    colour : str
+
+    Returns
+    -------
+    colour : str
+    """
+    if colour not in COLOUR_MODES:
+        raise ValueError(f"colour must be 'rgb' or 'grey'; got {colour!r}.")
+    return colour
 
 
 def _frame_count(ds) -> int:
@@ -459,9 +477,7 @@ class DicomSeriesReader(ImageReader):
     """
 
     def __init__(self, colour: str = "rgb"):
-        if colour not in ("rgb", "grey"):
-            raise ValueError(f"colour must be 'rgb' or 'grey'; got {colour!r}.")
-        self.colour = colour
+        self.colour = check_colour(colour)
 
     def verify_suffix(self, filename: Sequence[str] | str) -> bool:
         """Any file name may hold DICOM."""

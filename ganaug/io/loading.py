@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .dicom_series import DicomSeriesReader, scan_dicom_folder
+from .dicom_series import DicomSeriesReader, check_colour, scan_dicom_folder
 from .labels import DICOM_KEYS, normalize_path, path_keys, read_labels
 from .preprocess import build_transform, check_window
 
@@ -216,8 +216,6 @@ def _one_kind(items: list[_Item], target_shape, skipped: list, strict: bool) -> 
 
 def _check_colour(items: list[_Item], colour: str) -> None:
     """Refuse colour and greyscale images in one load unless colour becomes grey."""
-    if colour not in ("rgb", "grey"):
-        raise ValueError(f"colour must be 'rgb' or 'grey'; got {colour!r}.")
     n_colour = sum(item.record["colour"] for item in items)
     if colour == "rgb" and 0 < n_colour < len(items):
         example = next(item.record["source"] for item in items if item.record["colour"])
@@ -437,7 +435,7 @@ def load_labelled_images(
     root = Path(source)
     if not root.exists():
         raise FileNotFoundError(f"{root} does not exist.")
-    window = check_window(window)
+    window, colour = check_window(window), check_colour(colour)
     if root.is_file() and root.suffix == ".npz":
         if labels is not None:
             raise ValueError(f"{root} carries its own labels; do not pass a labels CSV.")

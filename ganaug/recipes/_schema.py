@@ -24,6 +24,7 @@ from ..datasets import load_splits
 from ..datasets._splits import BUNDLED, TABLES
 from ..evaluation import CNNClassifier, evaluate_lift
 from ..evaluation._methods import default_methods, default_samplers, parse_method
+from ..io.dicom_series import COLOUR_MODES
 from ..io.labels import KEY_COLUMNS
 from ..over_sampling import GANOversampler
 from ._errors import RecipeError
@@ -60,7 +61,7 @@ DATA_CONSTRAINTS = {
     "target": [str],
     "labels": [str, None],
     "key": [StrOptions(set(KEY_COLUMNS)), None],
-    "colour": [StrOptions({"rgb", "grey"})],
+    "colour": [StrOptions(set(COLOUR_MODES))],
     "group": [str, None],
     "test_size": [Interval(Real, 0, 1, closed="neither")],
     "limit": [Interval(Integral, 4, None, closed="left"), None],
