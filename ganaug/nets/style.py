@@ -231,13 +231,7 @@ class StyleGenerator(nn.Module):
         w = self.mapping(z, y)
         styles = [w] * len(self.layers)
         if self.training:
-            with torch.no_grad():  # running mean style per class, exact at first
-                for cls in y.unique():
-                    n = float(self.w_avg_updates[cls])
-                    beta = min(W_AVG_BETA, n / (n + 1))
-                    mean = w[y == cls].mean(dim=0).to(self.w_avg.dtype)
-                    self.w_avg[cls] = torch.lerp(mean, self.w_avg[cls], beta)
-                    self.w_avg_updates[cls] += 1
+            self._update_mean_styles(w.detach(), y)
             mix = self.style_mixing > 0 and len(self.layers) > 1
             if mix and float(torch.rand(())) < self.style_mixing:
                 other = self.mapping(torch.randn_like(z), y)
@@ -248,6 +242,19 @@ class StyleGenerator(nn.Module):
             mean = self.w_avg[y].to(w.dtype)
             styles = [torch.lerp(mean, s, psi) for s in styles]
         return styles
+
+    @torch.no_grad()
+    def _update_mean_styles(self, w: torch.Tensor, y: torch.Tensor) -> None:
+        """Move each class's running mean style towards the batch's (exact at a class's
+        first batch), on the device, without a loop or a host sync per step."""
+        counts = torch.bincount(y, minlength=len(self.w_avg)).to(self.w_avg.dtype)
+        sums = torch.zeros_like(self.w_avg).index_add_(0, y, w.to(self.w_avg.dtype))
+        means = sums / counts.clamp(min=1)[:, None]
+        seen = self.w_avg_updates
+        beta = torch.clamp(seen / (seen + 1), max=W_AVG_BETA)[:, None]
+        present = (counts > 0)[:, None]
+        self.w_avg.copy_(torch.where(present, torch.lerp(means, self.w_avg, beta), self.w_avg))
+        self.w_avg_updates += present[:, 0]
 
     def forward(
         self,
