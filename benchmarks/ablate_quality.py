@@ -26,6 +26,7 @@ from collections import defaultdict
 
 import numpy as np
 import pandas as pd
+import torch
 from bench_lift import LOGISTIC, LOGISTIC_GRID  # the same pipeline as the lift benchmark
 from m2m import M2mOversampler  # issue 22's classifier-guided arm
 
@@ -101,6 +102,9 @@ TRANSLATION = {  # name: TranslationOversampler parameters (issue 22's second de
     "trans-c5-full": {"class_loss_weight": 5.0, "steps": 1000},  # FullOutputTranslation
     "trans-c5-3x": {"class_loss_weight": 5.0, "steps": 3000},
     "trans-c5-3x-mix25": {"class_loss_weight": 5.0, "steps": 3000, "synthetic_share": 0.25},
+    "trans-c5-3x-mix50": {"class_loss_weight": 5.0, "steps": 3000, "synthetic_share": 0.5},
+    # the translations further transformed by classical augmentation (AugmentedTranslation)
+    "trans-c5-3x-mix25-aug": {"class_loss_weight": 5.0, "steps": 3000, "synthetic_share": 0.25},
 }
 AUGMENTED = {  # name: AugmentedRandomOverSampler parameters (classical augmentation)
     "ros-augment": {"balance_synthetic": None},  # the minority's copies only
@@ -191,6 +195,23 @@ class FullOutputTranslation(SharedFitTranslation):
         return full.to(memory_format=CHANNELS_LAST[len(spatial)]), discriminator
 
 
+class AugmentedTranslation(SharedFitTranslation):
+    """Translations further transformed by AugmentedRandomOverSampler's default
+    augmentation (affine, elastic, gamma, noise); the duplicates stay plain and
+    the same as the plain translation's (the transforms' seed comes from the
+    sources, not from the sampler's random state)."""
+
+    def _synthetic_rows(self, X, y, cls, n_samples, rng):
+        rows, sources = super()._synthetic_rows(X, y, cls, n_samples, rng)
+        augmenter = AugmentedRandomOverSampler()
+        augmenter._encoder = self.encoder_
+        transform = augmenter._transform()
+        transform.set_random_state(int(np.random.default_rng(sources).integers(2**31 - 1)))
+        Z = self.encoder_.transform(rows)
+        Z = np.stack([np.asarray(transform(torch.from_numpy(z))) for z in Z])
+        return self.encoder_.inverse_transform(Z).reshape(rows.shape), sources
+
+
 class SharedFitGAN(SharedFit, GANOversampler):
     """GANOversampler with shared fits (see :class:`SharedFit`)."""
 
@@ -223,7 +244,11 @@ class MatchFirstGAN(SharedFitGAN):
 
 
 # others: SharedFitGAN, SharedFitTranslation
-SAMPLER_CLASSES = {"gan-mix25-match-first": MatchFirstGAN, "trans-c5-full": FullOutputTranslation}
+SAMPLER_CLASSES = {
+    "gan-mix25-match-first": MatchFirstGAN,
+    "trans-c5-full": FullOutputTranslation,
+    "trans-c5-3x-mix25-aug": AugmentedTranslation,
+}
 
 
 def versus_ros(report, metric: str) -> pd.DataFrame:
