@@ -7,6 +7,7 @@ import torch
 from scipy import sparse
 
 from ganaug import GANOversampler
+from ganaug.over_sampling import _gan
 
 
 def _sampler(**params):
@@ -100,3 +101,15 @@ def test_generate_match_to_in_another_form_names_the_fix(table):
         sampler.generate(4, 0, match_to=X[y == 0, :2])
     with pytest.raises(ValueError, match="a DataFrame with the same columns"):
         sampler.generate(4, 0, match_to=pd.DataFrame(X[y == 0]))
+
+
+def test_samples_outside_the_real_class_become_duplicates_with_a_warning(table, monkeypatch):
+    X, y = table
+    monkeypatch.setattr(_gan, "inside_real_manifold", lambda codes, real: codes[:, 0] > 1e9)
+    # the class as the user wrote it (0), not numpy's repr (np.int64(0))
+    message = r"Only 0% of the generated candidates for class 0 lay inside .* so 5 of the 5"
+    sampler = _sampler()
+    with pytest.warns(UserWarning, match=message):
+        X_res, y_res = sampler.fit_resample(X, y)
+    assert np.bincount(y_res).tolist() == [30, 30] and sampler.synthetic_mask_.sum() == 0
+    np.testing.assert_array_equal(X_res[len(X) :], X[sampler.source_indices_[len(X) :]])

@@ -71,6 +71,22 @@ def test_label_gate_keeps_only_what_the_classifier_calls_the_target(breastmnist_
     assert sampler._called(codes, 0).mean() > 0.95
 
 
+def test_translations_the_gate_rejects_become_duplicates_with_a_warning(
+    breastmnist_small, monkeypatch
+):
+    X, y = breastmnist_small
+    monkeypatch.setattr(TranslationOversampler, "_called", lambda self, Z, code: Z[:, 0, 0, 0] > 9)
+    sampler = TranslationOversampler(**QUICK)
+    # the class as the user wrote it (0), not numpy's repr (np.int64(0))
+    message = r"called only 0% of the translations to class 0 that class, so 160 of the 160"
+    with pytest.warns(UserWarning, match=message):
+        X_res, y_res = sampler.fit_resample(X, y)
+    assert sampler.synthetic_mask_.sum() == 0 and Counter(y_res.tolist()) == {0: 200, 1: 200}
+    duplicated = sampler.source_indices_[len(X) :]
+    assert (y[duplicated] == 0).all()
+    np.testing.assert_array_equal(X_res[len(X) :], X[duplicated])
+
+
 def test_same_seed_same_translations_and_save_load_pickle(fitted, breastmnist_small, tmp_path):
     X, y = breastmnist_small
     sampler, X_res, _ = fitted

@@ -34,6 +34,7 @@ from ..utils._validation import (
     check_min_class_size,
     check_not_sparse,
     check_tabular,
+    class_label,
 )
 from ._base import BALANCE_SYNTHETIC_DOC
 from ._network import NetworkOversampler, _Run
@@ -655,7 +656,7 @@ class GANOversampler(NetworkOversampler):
             if len(codes) < n_synthetic:
                 warnings.warn(
                     f"Only {self.acceptance_rate_[cls]:.0%} of the generated candidates "
-                    f"for class {cls!r} lay inside the real class's manifold, so "
+                    f"for class {class_label(cls)} lay inside the real class's manifold, so "
                     f"{n_synthetic - len(codes)} of the {n_synthetic} synthetic samples "
                     "asked for are real duplicates instead. The generator is far from "
                     "the real samples: train it longer (epochs), or check its samples' "
@@ -792,7 +793,8 @@ class GANOversampler(NetworkOversampler):
     def _check_class(self, y: Any) -> None:
         if y not in set(self.classes_.tolist()):
             raise ValueError(
-                f"y={y!r} is not a class seen during fit; choose one of {self.classes_.tolist()}."
+                f"y={class_label(y)} is not a class seen during fit; choose one of "
+                f"{self.classes_.tolist()}."
             )
 
     def _as_input_form(self, X_new: np.ndarray):
@@ -811,15 +813,16 @@ class GANOversampler(NetworkOversampler):
             isinstance(X, pd.DataFrame) and list(X.columns) != list(self.feature_dtypes_.index)
         ):
             raise ValueError(
-                f"match_to must hold real samples of class {y!r} in the form X had during "
-                "fit: a DataFrame with the same columns, or an array of the same sample shape."
+                f"match_to must hold real samples of class {class_label(y)} in the form X "
+                "had during fit: a DataFrame with the same columns, or an array of the "
+                "same sample shape."
             )
         X_checked, shape, _ = self._check_samples(X)
         if tuple(shape) != tuple(self.sample_shape_):
             raise ValueError(
                 f"match_to holds samples of shape {tuple(shape)}, but the sampler was fitted "
                 f"on samples of shape {tuple(self.sample_shape_)}; pass real samples of "
-                f"class {y!r} in the same form as X."
+                f"class {class_label(y)} in the same form as X."
             )
         return X_checked
 

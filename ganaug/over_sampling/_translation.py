@@ -23,7 +23,7 @@ from ..training.distributed import local_device
 from ..training.runtime import resolve_device
 from ..training.translation import TranslationTrainer
 from ..utils._random import draw_seed
-from ..utils._validation import check_images, check_min_class_size
+from ..utils._validation import check_images, check_min_class_size, class_label
 from ._base import BALANCE_SYNTHETIC_DOC, ImageInputMixin
 from ._network import NetworkOversampler, _Run
 
@@ -379,9 +379,10 @@ class TranslationOversampler(ImageInputMixin, NetworkOversampler):
             if len(Z) < n_samples:
                 warnings.warn(
                     f"The classifier called only {self.acceptance_rate_[cls]:.0%} of the "
-                    f"translations to class {cls!r} that class, so {n_samples - len(Z)} of "
-                    f"the {n_samples} translations asked for are real duplicates instead. "
-                    "Train longer (epochs), or set label_gate=False to keep them all.",
+                    f"translations to class {class_label(cls)} that class, so "
+                    f"{n_samples - len(Z)} of the {n_samples} translations asked for are "
+                    "real duplicates instead. Train longer (epochs), or set "
+                    "label_gate=False to keep them all.",
                     UserWarning,
                     stacklevel=2,
                 )
@@ -428,7 +429,8 @@ class TranslationOversampler(ImageInputMixin, NetworkOversampler):
         check_is_fitted(self, "generator_")
         if y not in set(self.classes_.tolist()):
             raise ValueError(
-                f"y={y!r} is not a class seen during fit; choose one of {self.classes_.tolist()}."
+                f"y={class_label(y)} is not a class seen during fit; choose one of "
+                f"{self.classes_.tolist()}."
             )
         X_checked, shape = check_images(X, self.image_shape, self.spatial_dims)
         if tuple(shape) != tuple(self.sample_shape_):

@@ -24,6 +24,11 @@ def check_not_sparse(X: Any) -> None:
         )
 
 
+def class_label(cls: Any) -> str:
+    """A class label as messages show it: ``1`` or ``'benign'``, not ``np.int64(1)``."""
+    return repr(cls.item() if isinstance(cls, np.generic) else cls)
+
+
 def check_min_class_size(y: np.ndarray, targets: Any, minimum: int = 2) -> None:
     """Every class to over-sample needs ``minimum`` samples to learn from."""
     counts = Counter(y.tolist())
