@@ -11,6 +11,7 @@ import pandas as pd
 from ..data.images import ImageEncoder
 from ..data.tabular import TabularEncoder
 from ..training.history import History
+from ..utils._validation import plain_scalar
 
 _ENCODERS = {"table": TabularEncoder, "image": ImageEncoder}
 
@@ -29,14 +30,10 @@ def plain_params(params: dict) -> dict:
         elif isinstance(value, Integral) and not isinstance(value, bool):
             value = int(value)
         elif isinstance(value, dict):
-            value = {_plain(k): int(v) for k, v in value.items()}
+            value = {plain_scalar(k): int(v) for k, v in value.items()}
         if value is None or isinstance(value, (str, bool, int, float, tuple, list, dict)):
             plain[name] = value
     return plain
-
-
-def _plain(value: Any) -> Any:
-    return value.item() if isinstance(value, np.generic) else value
 
 
 def _dtypes_to_plain(dtypes: pd.Series) -> list:
@@ -83,7 +80,9 @@ def to_checkpoint(sampler: Any) -> dict:
         "format": checkpoint_format(type(sampler)),
         "params": plain_params(sampler.get_params(deep=False)),
         "classes": sampler.classes_.tolist(),
-        "sampling_strategy": [[_plain(k), int(v)] for k, v in sampler.sampling_strategy_.items()],
+        "sampling_strategy": [
+            [plain_scalar(k), int(v)] for k, v in sampler.sampling_strategy_.items()
+        ],
         "n_features_in": int(sampler.n_features_in_),
         "feature_names_in": None if names is None else [str(n) for n in names],
         "feature_dtypes": None if dtypes is None else _dtypes_to_plain(dtypes),

@@ -24,15 +24,21 @@ def check_not_sparse(X: Any) -> None:
         )
 
 
+def plain_scalar(value: Any) -> Any:
+    """A numpy scalar as the Python value it holds (``np.int64(1)`` -> ``1``); other
+    values unchanged."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
 def class_label(cls: Any) -> str:
     """A class label as messages show it: ``1`` or ``'benign'``, not ``np.int64(1)``."""
-    return repr(cls.item() if isinstance(cls, np.generic) else cls)
+    return repr(plain_scalar(cls))
 
 
 def check_min_class_size(y: np.ndarray, targets: Any, minimum: int = 2) -> None:
     """Every class to over-sample needs ``minimum`` samples to learn from."""
     counts = Counter(y.tolist())
-    targets = [cls.item() if isinstance(cls, np.generic) else cls for cls in targets]
+    targets = [plain_scalar(cls) for cls in targets]
     small = sorted((cls, counts[cls]) for cls in targets if counts[cls] < minimum)
     if small:
         described = ", ".join(
