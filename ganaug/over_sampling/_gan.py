@@ -790,13 +790,6 @@ class GANOversampler(NetworkOversampler):
             codes = generator(z, labels, **kwargs).float().cpu().numpy()
         return self._as_input_form(self._decode(codes))
 
-    def _check_class(self, y: Any) -> None:
-        if y not in set(self.classes_.tolist()):
-            raise ValueError(
-                f"y={class_label(y)} is not a class seen during fit; choose one of "
-                f"{self.classes_.tolist()}."
-            )
-
     def _as_input_form(self, X_new: np.ndarray):
         """Decoded samples in the form ``X`` had during fit (flat rows, a DataFrame)."""
         if self.image_shape is not None:

@@ -27,6 +27,7 @@ from ..training.runtime import resolve_device
 from ..training.selection import BestGenerator
 from ..training.trainer import GANTrainer
 from ..utils._random import seeded_torch
+from ..utils._validation import class_label
 from ._base import SyntheticOversampler
 from ._persistence import from_checkpoint, plain_params, to_checkpoint
 
@@ -74,6 +75,14 @@ class NetworkOversampler(SyntheticOversampler):
     # -- shared ---------------------------------------------------------------
     def _fit_synthesis(self, X: np.ndarray, y: np.ndarray, rng) -> None:
         self._fit_generator(X, y, rng, _Run())
+
+    def _check_class(self, y: Any) -> None:
+        """Refuse a class the sampler was not fitted on, naming the ones it was."""
+        if y not in set(self.classes_.tolist()):
+            raise ValueError(
+                f"y={class_label(y)} is not a class seen during fit; choose one of "
+                f"{self.classes_.tolist()}."
+            )
 
     def _common_trainer_kwargs(self, policy: tuple[str, ...], context) -> dict:
         """:class:`GANTrainer` settings that every network sampler has."""

@@ -427,11 +427,7 @@ class TranslationOversampler(ImageInputMixin, NetworkOversampler):
             The translations, in ``X``'s form, dtype and value range.
         """
         check_is_fitted(self, "generator_")
-        if y not in set(self.classes_.tolist()):
-            raise ValueError(
-                f"y={class_label(y)} is not a class seen during fit; choose one of "
-                f"{self.classes_.tolist()}."
-            )
+        self._check_class(y)
         X_checked, shape = check_images(X, self.image_shape, self.spatial_dims)
         if tuple(shape) != tuple(self.sample_shape_):
             raise ValueError(
