@@ -103,6 +103,7 @@ TRANSLATION = {  # name: TranslationOversampler parameters (issue 22's second de
     "trans-c5-3x": {"class_loss_weight": 5.0, "steps": 3000},
     "trans-c5-3x-mix25": {"class_loss_weight": 5.0, "steps": 3000, "synthetic_share": 0.25},
     "trans-c5-3x-mix50": {"class_loss_weight": 5.0, "steps": 3000, "synthetic_share": 0.5},
+    "trans-c5-10x-mix25": {"class_loss_weight": 5.0, "steps": 10000, "synthetic_share": 0.25},
     # the translations further transformed by classical augmentation (AugmentedTranslation)
     "trans-c5-3x-mix25-aug": {"class_loss_weight": 5.0, "steps": 3000, "synthetic_share": 0.25},
 }

@@ -6,7 +6,8 @@
 Each argument is a report folder written by ``ablate_quality.py --out`` (its
 ``scores.csv`` and the case in the first line of ``report.md``), or folders
 joined by ``+``: runs of the same case on disjoint seeds, pooled. One row per
-folder and arm (``--gan``, the GAN's defaults unless told): each method's
+folder and arm (``--gan``, the GAN's defaults unless told) that the folder
+holds: each method's
 mean AUROC (balanced accuracy), then the three goals for the arm, each
 judged by a paired t-test over the folder's seeds:
 
@@ -73,8 +74,11 @@ def read_scores(folder: str) -> tuple[pd.DataFrame, str]:
     return scores, case
 
 
-def goal_row(folder: str, gan: str) -> dict:
+def goal_row(folder: str, gan: str) -> dict | None:
+    """The goal row of one arm in one folder, or None where the folder lacks the arm."""
     scores, case = read_scores(folder)
+    if gan not in set(scores["method"]):
+        return None
     ratio = float(re.search(r"1:([\d.]+)", case).group(1))
     wide = {
         metric: scores.pivot(index="seed", columns="method", values=metric) for metric in METRICS
@@ -119,6 +123,9 @@ def main() -> None:
     )
     args = parser.parse_args()
     rows = [goal_row(folder, arm) for folder in args.folders for arm in args.gan]
+    rows = [row for row in rows if row is not None]
+    if not rows:
+        raise SystemExit(f"none of the folders holds any of the arms {args.gan}")
     table = pd.DataFrame(rows).fillna("")
     print("| " + " | ".join(table.columns) + " |")
     print("|" + "---|" * len(table.columns))
