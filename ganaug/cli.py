@@ -8,7 +8,7 @@ import sys
 import warnings
 from collections.abc import Sequence
 
-from . import __version__
+from ._version import __version__
 from .commands import augment_dicom, evaluate, recipes, run, train
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .. import __version__
+from .._version import __version__
 from ..utils._versions import cpu_model, package_versions
 from ._cnn import CNNClassifier
 from ._figures import (
