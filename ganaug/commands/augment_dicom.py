@@ -51,7 +51,7 @@ def _epochs(text: str) -> int | str:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from ..io.augment import augment_folder
+    from ..workflows import augment_folder
 
     summary = augment_folder(
         args.in_dir,

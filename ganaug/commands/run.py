@@ -66,9 +66,9 @@ def execute(recipe: dict, out: str | None, dry_run: bool = False) -> int:
         The exit code, 0.
     """
     from ..io.loading import SKIPPED_FILE
-    from ..recipes import run_recipe
-    from ..recipes._runner import default_run_dir
     from ..recipes._yaml import dump_yaml
+    from ..workflows import run_recipe
+    from ..workflows.recipe import default_run_dir
 
     if dry_run:
         print(dump_yaml(recipe), end="")

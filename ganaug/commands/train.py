@@ -29,7 +29,7 @@ def _setting(text: str) -> tuple[str, object]:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from ..training.run import train_sampler
+    from ..workflows import train_sampler
 
     params = {
         "epochs": args.epochs,

@@ -13,9 +13,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .dicom_writer import write_dicom_series
-from .loading import SKIPPED_FILE, LabelledImages, load_labelled_images
-from .nifti_writer import write_nifti
+from .._version import __version__
+from ..io.dicom_writer import write_dicom_series
+from ..io.loading import SKIPPED_FILE, LabelledImages, load_labelled_images
+from ..io.nifti_writer import write_nifti
+from ..over_sampling import GANOversampler
 
 MODEL_FILE, CONFIG_FILE, MANIFEST_FILE = "model.pt", "model.json", "manifest.csv"
 CHECKPOINT_FILE = "checkpoint.pt"
@@ -222,8 +224,6 @@ def augment_folder(
         For an output inside the input, an unknown format, or data that
         cannot be loaded (see :func:`load_labelled_images`).
     """
-    from .. import GANOversampler, __version__
-
     if output_format not in FORMATS:
         raise ValueError(f"unknown format {output_format!r}; use one of {FORMATS}.")
     in_dir, out_dir = Path(in_dir), Path(out_dir)

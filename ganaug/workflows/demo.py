@@ -16,15 +16,37 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from .datasets import load_breastmnist
-from .over_sampling import GANOversampler
+from ..datasets import load_breastmnist
+from ..over_sampling import GANOversampler
 
 MALIGNANT = 0
 
 
 @dataclass
 class DemoSummary:
-    """What :func:`run_demo` did and measured."""
+    """What :func:`run_demo` did and measured.
+
+    Parameters
+    ----------
+    out_dir : str
+        The folder written.
+    counts_before, counts_after : dict
+        Class sizes before and after over-sampling.
+    fit_seconds : float
+        Training time.
+    n_synthetic : int
+        Synthetic malignant images made (the rest of the new ones are
+        duplicates of real ones).
+    synthetic_labelled_malignant : float
+        Share of the synthetic malignant images that a classifier trained on
+        all real training images labels malignant.
+    real_val_labelled_malignant : float
+        The same share for the real malignant validation images.
+    noise_labelled_malignant : float
+        The same share for uniform noise images.
+    files : list of str
+        The files written.
+    """
 
     out_dir: str
     counts_before: dict
@@ -37,7 +59,12 @@ class DemoSummary:
     files: list = field(default_factory=list)
 
     def text(self) -> str:
-        """A short human-readable report."""
+        """A short human-readable report.
+
+        Returns
+        -------
+        text : str
+        """
         return "\n".join(
             [
                 f"BreastMNIST train, malignant sub-sampled: {self.counts_before}",

@@ -20,9 +20,9 @@ from ..datasets import load_splits
 from ..datasets._splits import split_off_test
 from ..evaluation import LiftReport
 from ..io.loading import SKIPPED_FILE
+from ..recipes._schema import FOLDER_DEFAULTS, FOLDER_GROUPS, data_kind, resolve_recipe
+from ..recipes._yaml import dump_yaml
 from ..utils._versions import cpu_model, package_versions
-from ._schema import FOLDER_DEFAULTS, FOLDER_GROUPS, data_kind, resolve_recipe
-from ._yaml import dump_yaml
 
 LOGISTIC_GRID = {"logisticregression__C": [0.001, 0.01, 0.1, 1.0]}
 RECIPE_FILE, RUN_FILE = "recipe.yaml", "run.json"

@@ -11,14 +11,31 @@ from pathlib import Path
 
 import numpy as np
 
-BUNDLED = ("breastmnist", "adrenalmnist3d")
+from ..datasets._splits import BUNDLED
+
 MODEL_FILE, CHECKPOINT_FILE, CONFIG_FILE = "sampler.pt", "checkpoint.pt", "config.json"
 TENSORBOARD_DIR = "tensorboard"
 
 
 @dataclass
 class TrainSummary:
-    """What :func:`train_sampler` did, seen from one process."""
+    """What :func:`train_sampler` did, seen from one process.
+
+    Parameters
+    ----------
+    out_dir : str
+        The run folder.
+    steps : int
+        Training steps taken in all, counting those of a resumed run.
+    seconds : float
+        Training time of this call.
+    rank : int, default=0
+        This process's rank under ``torchrun``.
+    world_size : int, default=1
+        The number of processes.
+    files : list of str
+        The files written (on rank 0 only).
+    """
 
     out_dir: str
     steps: int
@@ -28,7 +45,12 @@ class TrainSummary:
     files: list = field(default_factory=list)
 
     def text(self) -> str:
-        """A short human-readable report."""
+        """A short human-readable report.
+
+        Returns
+        -------
+        text : str
+        """
         return (
             f"trained {self.steps} steps in {self.seconds:.1f} s on {self.world_size} "
             f"process(es); wrote {', '.join(self.files)} to {self.out_dir}"
@@ -62,15 +84,13 @@ def load_training_data(
         If the file lacks the arrays or ``limit`` is not positive.
     """
     if data in BUNDLED:
-        from .. import datasets
-
-        bunch = getattr(datasets, f"load_{data}")(split)
+        bunch = BUNDLED[data](split)
         X, y = bunch.images, bunch.target
     else:
         path = Path(data)
         if not path.is_file():
             raise FileNotFoundError(
-                f"--data {data!r} is neither a bundled data set {BUNDLED} nor a file."
+                f"--data {data!r} is neither a bundled data set {tuple(BUNDLED)} nor a file."
             )
         with np.load(path, allow_pickle=False) as archive:
             keys = next(
@@ -154,9 +174,9 @@ def train_sampler(
         This process's view; ``files`` is empty except on rank 0.
     """
     from ..over_sampling import GANOversampler, TranslationOversampler
-    from .distributed import distributed_session
-    from .runtime import resolve_device
-    from .tensorboard import TensorBoardLogger
+    from ..training.distributed import distributed_session
+    from ..training.runtime import resolve_device
+    from ..training.tensorboard import TensorBoardLogger
 
     out_dir = Path(out_dir)
     checkpoint = out_dir / CHECKPOINT_FILE
