@@ -64,8 +64,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         quiet_third_party()
     try:
         return args.handler(args)
-    except (UserError, ValueError, FileExistsError, FileNotFoundError) as exc:
+    except (UserError, ValueError) as exc:
         print(f"ganaug {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a path that cannot be read or written: which, and why
+        from .workflows._run_folder import os_error_line
+
+        print(f"ganaug {args.command}: error: {os_error_line(exc)}", file=sys.stderr)
         return 2
 
 

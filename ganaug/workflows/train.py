@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,9 +11,25 @@ from pathlib import Path
 import numpy as np
 
 from ..datasets._splits import BUNDLED
+from ..over_sampling import GANOversampler, TranslationOversampler
+from ._run_folder import (
+    CHECKPOINT_FILE,
+    LEGACY_NAMES,
+    MODEL_FILE,
+    RUN_FILE,
+    TENSORBOARD_DIR,
+    check_output,
+    environment_record,
+    find_run_file,
+    remove_stale_temps,
+    write_json,
+)
+from ._sampler import build_sampler
 
-MODEL_FILE, CHECKPOINT_FILE, CONFIG_FILE = "sampler.pt", "checkpoint.pt", "config.json"
-TENSORBOARD_DIR = "tensorboard"
+SAMPLERS = {"gan": GANOversampler, "translation": TranslationOversampler}
+# What a resumed run must share with the run it continues, besides what the
+# checkpoint itself checks (the sampler's parameters, the number of samples).
+SAME_ON_RESUME = ("data", "split", "limit", "sampler")
 
 
 @dataclass
@@ -109,11 +124,43 @@ def load_training_data(
     return X, y
 
 
-def _write_json(payload: dict, path: Path) -> None:
-    handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    with os.fdopen(handle, "w") as file:
-        json.dump(payload, file, indent=2, default=str)  # devices and the like as text
-    os.replace(tmp, path)
+def _holds_run(out_dir: Path) -> bool:
+    names = (CHECKPOINT_FILE, MODEL_FILE, RUN_FILE, *LEGACY_NAMES.values())
+    return any((out_dir / name).exists() for name in names)
+
+
+def _check_run_folder(out_dir: Path, resume: bool, record: dict) -> Path | None:
+    """Before any data is read: ``out_dir`` is new, empty, or (with ``resume``) a run
+    of ours on the same data. Return the settings file of the run to resume, if any."""
+    check_output(out_dir, in_place=True)
+    if not out_dir.exists():
+        return None
+    if not _holds_run(out_dir):
+        if any(out_dir.iterdir()):
+            raise FileExistsError(
+                f"{out_dir} holds files that are not a ganaug training run; choose a new --out."
+            )
+        return None
+    if not resume:
+        raise FileExistsError(
+            f"{out_dir} already holds a training run; pass --resume to continue it, "
+            "or choose a new --out."
+        )
+    settings = find_run_file(out_dir, RUN_FILE)
+    if settings is None:
+        return None
+    try:
+        saved = json.loads(settings.read_text())
+    except ValueError as exc:
+        raise ValueError(f"{settings} is not a run record of ganaug ({exc}).") from None
+    changed = [key for key in SAME_ON_RESUME if saved.get(key) != record[key]]
+    if changed:
+        was = ", ".join(f"{key}={saved.get(key)!r}" for key in changed)
+        raise ValueError(
+            f"{out_dir} holds a run trained with {was}; resume it with the same "
+            "settings, or choose a new --out."
+        )
+    return settings
 
 
 def train_sampler(
@@ -135,24 +182,28 @@ def train_sampler(
 
     Run it plainly for one process, or under ``torchrun`` for data-parallel
     training: each process then trains on its share of the data and only
-    rank 0 writes files. ``out_dir`` receives ``config.json`` (the resolved
-    settings), ``checkpoint.pt`` (every ``checkpoint_every`` steps and at the
-    end), ``sampler.pt`` (the model, for :meth:`GANOversampler.load`) and,
-    with ``tensorboard``, a ``tensorboard`` folder.
+    rank 0 writes files. ``out_dir`` receives ``run.json`` (the resolved
+    settings and the package versions), ``checkpoint.pt`` (every
+    ``checkpoint_every`` steps and at the end), ``model.pt`` (the model, for
+    :meth:`GANOversampler.load`) and, with ``tensorboard``, a ``tensorboard``
+    folder. Where it writes, and the sampler's parameters, are checked
+    before any data is read.
 
     Parameters
     ----------
     data : str
         See :func:`load_training_data`.
     out_dir : str or os.PathLike
-        Output folder; one that already holds a run is refused unless
-        ``resume`` is set.
+        Output folder: new or empty, or, with ``resume``, one that holds a
+        run on the same data, split, limit and sampler (also one written
+        before ganaug 0.2, whose ``sampler.pt`` and ``config.json`` are read
+        and replaced by ``model.pt`` and ``run.json``).
     split : str, default="train"
         Split of a bundled data set.
     limit : int, optional
         Keep only the first ``limit`` samples.
     params : dict, optional
-        The sampler's parameters.
+        The sampler's parameters, checked by its own constraints.
     sampler : {"gan", "translation"}, default="gan"
         :class:`~ganaug.GANOversampler` or :class:`~ganaug.TranslationOversampler`
         (load the model with that class's ``load``; TensorBoard gets its
@@ -160,7 +211,9 @@ def train_sampler(
     checkpoint_every : int, default=500
         Steps between checkpoints.
     resume : bool, default=False
-        Continue from ``out_dir/checkpoint.pt`` when it exists.
+        Continue from ``out_dir/checkpoint.pt`` when it exists. The run's
+        ``run.json`` is rewritten only once the checkpoint has accepted the
+        settings.
     tensorboard : bool, default=False
         Log to ``out_dir/tensorboard`` (needs ``pip install tensorboard``).
     log_every : int, default=10
@@ -173,51 +226,42 @@ def train_sampler(
     summary : TrainSummary
         This process's view; ``files`` is empty except on rank 0.
     """
-    from ..over_sampling import GANOversampler, TranslationOversampler
     from ..training.distributed import distributed_session
     from ..training.runtime import resolve_device
     from ..training.tensorboard import TensorBoardLogger
 
+    if sampler not in SAMPLERS:
+        raise ValueError(f"sampler={sampler!r} is not one of {sorted(SAMPLERS)}.")
+    kind, sampler = sampler, build_sampler(SAMPLERS[sampler], params)
     out_dir = Path(out_dir)
-    checkpoint = out_dir / CHECKPOINT_FILE
-    if not resume and (checkpoint.exists() or (out_dir / MODEL_FILE).exists()):
-        raise FileExistsError(
-            f"{out_dir} already holds a training run; pass --resume to continue it, "
-            "or choose a new --out."
-        )
-    classes = {"gan": GANOversampler, "translation": TranslationOversampler}
-    if sampler not in classes:
-        raise ValueError(f"sampler={sampler!r} is not one of {sorted(classes)}.")
+    record = {"data": data, "split": split, "limit": limit, "sampler": kind}
+    resumed = _check_run_folder(out_dir, resume, record)
     X, y = load_training_data(data, split, limit)
-    kind, sampler = sampler, classes[sampler](**(params or {}))
     callbacks = []
     if tensorboard:
         callbacks.append(TensorBoardLogger(out_dir / TENSORBOARD_DIR, log_every, sample_every))
     with distributed_session(resolve_device(sampler.device)) as context:
         is_main = context is None or context.is_main
         files = []
+        record.update(
+            n_samples=len(y),
+            world_size=1 if context is None else context.world_size,
+            checkpoint_every=checkpoint_every,
+            params=sampler.get_params(deep=False),
+            versions=environment_record(),
+        )
         if is_main:
             out_dir.mkdir(parents=True, exist_ok=True)
-            for stale in out_dir.glob(".*.tmp"):  # left by a save that was killed
-                stale.unlink()
-            config = {
-                "data": data,
-                "split": split,
-                "limit": limit,
-                "n_samples": len(y),
-                "world_size": 1 if context is None else context.world_size,
-                "checkpoint_every": checkpoint_every,
-                "sampler": kind,
-                "params": sampler.get_params(deep=False),
-            }
-            _write_json(config, out_dir / CONFIG_FILE)
-            files = [CONFIG_FILE, CHECKPOINT_FILE, MODEL_FILE]
+            remove_stale_temps(out_dir)  # left by a save that was killed
+            if resumed is None:  # a resumed run's record is rewritten once training agrees
+                write_json(record, out_dir / RUN_FILE)
+            files = [RUN_FILE, CHECKPOINT_FILE, MODEL_FILE]
             files += [TENSORBOARD_DIR] if tensorboard else []
         started = time.perf_counter()
         sampler.fit_generator(
             X,
             y,
-            checkpoint=checkpoint,
+            checkpoint=out_dir / CHECKPOINT_FILE,
             checkpoint_every=checkpoint_every,
             resume=resume,
             callbacks=callbacks,
@@ -226,6 +270,9 @@ def train_sampler(
         seconds = time.perf_counter() - started
         if is_main:
             sampler.save(out_dir / MODEL_FILE)
+            write_json(record, out_dir / RUN_FILE)
+            for old in LEGACY_NAMES.values():  # saved under the new names now
+                (out_dir / old).unlink(missing_ok=True)
     summary = TrainSummary(
         out_dir=str(out_dir),
         steps=sum(len(record["steps"]) for record in sampler.history_),
