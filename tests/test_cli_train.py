@@ -81,7 +81,7 @@ def test_resume_reads_a_run_saved_under_the_old_names(tmp_path, capsys):
     (out / "model.pt").rename(out / "sampler.pt")
     assert main(args) == 2  # still a run: not overwritten without --resume
     assert "--resume" in capsys.readouterr().err
-    with pytest.warns(FutureWarning, match="config.json has the name ganaug gave it before"):
+    with pytest.warns(FutureWarning, match="config.json has the name ganaug 0.1 gave it"):
         assert main([*args, "--resume"]) == 0
     assert sorted(p.name for p in out.iterdir()) == ["checkpoint.pt", "model.pt", "run.json"]
     assert GANOversampler.load(out / "model.pt").generate(1, 1).shape == (1, 8, 8)

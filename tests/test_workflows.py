@@ -73,3 +73,48 @@ def test_the_library_layers_do_not_import_the_workflows():
                     names = {alias.name for alias in node.names}
                     assert not target.startswith(("..over_sampling", "..workflows")), path
                     assert not (target == ".." and names - {"_version"}), (path, names)
+
+
+def test_only_our_own_stale_partial_folder_is_removed(tmp_path):
+    import json
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    from ganaug.utils._files import PARTIAL_MARKER, atomic_folder, partial_path
+
+    out = tmp_path / "out"
+    partial = partial_path(out)
+
+    def leave_partial(pid):
+        partial.mkdir(exist_ok=True)
+        (partial / "half-written").write_text("x")
+        writer = {"pid": pid, "host": socket.gethostname()}
+        (partial / PARTIAL_MARKER).write_text(json.dumps(writer))
+
+    # Another ganaug process, still alive, is writing it: refused and kept.
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        leave_partial(sleeper.pid)
+        with (
+            pytest.raises(FileExistsError, match=f"being written by ganaug process {sleeper.pid}"),
+            atomic_folder(out),
+        ):
+            pass
+        assert (partial / "half-written").exists()
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+    # Its writer is gone: an interrupted run of ours, removed and written anew.
+    with atomic_folder(out) as folder:
+        assert not (folder / "half-written").exists()
+        (folder / "done").write_text("y")
+    assert sorted(p.name for p in out.iterdir()) == ["done"] and not partial.exists()
+    # An error leaves nothing behind, unless the folder holds what it is told to keep.
+    for keep, kept in ((None, False), ("checkpoint.pt", True)):
+        with pytest.raises(KeyboardInterrupt), atomic_folder(tmp_path / "b", keep=keep) as folder:
+            (folder / "checkpoint.pt").write_text("state")
+            raise KeyboardInterrupt
+        assert partial_path(tmp_path / "b").exists() is kept
+    assert sorted(os.listdir(tmp_path / ".b.partial")) == sorted([PARTIAL_MARKER, "checkpoint.pt"])

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,6 +23,24 @@ from typing import IO, Any
 from .._version import __version__
 
 PARTIAL_MARKER = ".ganaug-partial"
+
+
+def _writer_alive(marker: Path) -> int | None:
+    """The id of another live process on this machine that is writing the folder, if any."""
+    try:
+        writer = json.loads(marker.read_text())
+        pid, host = int(writer["pid"]), writer["host"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if host != socket.gethostname() or pid == os.getpid():
+        return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None
+    except PermissionError:  # alive, under another user
+        pass
+    return pid
 
 
 def _umask() -> int:
@@ -123,15 +142,23 @@ def check_partial(out: str | os.PathLike) -> Path | None:
     Raises
     ------
     FileExistsError
-        If ``PARENT/.NAME.partial`` exists without ganaug's marker.
+        If ``PARENT/.NAME.partial`` exists without ganaug's marker, or
+        another ganaug process on this machine is still writing it.
     """
     partial = partial_path(out)
     if not (partial.exists() or partial.is_symlink()):
         return None
-    if partial.is_symlink() or not (partial / PARTIAL_MARKER).is_file():
+    marker = partial / PARTIAL_MARKER
+    if partial.is_symlink() or not marker.is_file():
         raise FileExistsError(
             f"{partial} exists but was not left by ganaug (it has no {PARTIAL_MARKER} "
             "file); move or delete it, or choose another output folder."
+        )
+    pid = _writer_alive(marker)
+    if pid is not None:
+        raise FileExistsError(
+            f"{partial} is being written by ganaug process {pid}; wait for it to finish, "
+            "or choose another output folder."
         )
     return partial
 
@@ -185,10 +212,14 @@ def atomic_folder(
         partial = partial_path(out)
         out.parent.mkdir(parents=True, exist_ok=True)
         (create or Path.mkdir)(partial)
-        (partial / PARTIAL_MARKER).write_text(
-            f"Written by ganaug {__version__} while it writes {out.name}; ganaug removes or "
-            "resumes a .partial folder only when it holds this file.\n"
-        )
+        writer = {
+            "about": f"ganaug writes {out.name} here; it removes or resumes a .partial "
+            "folder only when it holds this file",
+            "ganaug": __version__,
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+        }
+        (partial / PARTIAL_MARKER).write_text(json.dumps(writer, indent=2) + "\n")
     try:
         yield partial
     except BaseException:

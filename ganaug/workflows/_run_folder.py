@@ -25,8 +25,8 @@ MANIFEST_FILE = "manifest.csv"
 SUMMARY_FILE = "summary.json"
 RESAMPLED_FILE = "resampled.npz"
 TENSORBOARD_DIR = "tensorboard"
-# What ``ganaug train`` and the demo called the model and the settings before
-# ganaug 0.2 (augment-dicom said model.json); read, with a warning, for one release.
+# What ``ganaug train`` and the demo called the model and the settings in ganaug
+# 0.1 (augment-dicom said model.json); read, with a warning, for one release.
 LEGACY_NAMES = {MODEL_FILE: "sampler.pt", RUN_FILE: "config.json"}
 
 __all__ = [
@@ -150,7 +150,7 @@ def check_output(
 
 
 def find_run_file(folder: str | os.PathLike, name: str) -> Path | None:
-    """A file of a run folder by its name, or by the name ganaug gave it before 0.2.
+    """A file of a run folder by its name, or by the name ganaug 0.1 gave it.
 
     Parameters
     ----------
@@ -173,8 +173,8 @@ def find_run_file(folder: str | os.PathLike, name: str) -> Path | None:
     if old is None or not (folder / old).exists():
         return None
     warnings.warn(
-        f"{folder / old} has the name ganaug gave it before 0.2; it is read now, and the "
-        f"run is saved as {name} from here on. Old names are not read after the next release.",
+        f"{folder / old} has the name ganaug 0.1 gave it; it is read now, and the run is "
+        f"saved as {name} from here on. Old names are not read after the next release.",
         FutureWarning,
         stacklevel=2,
     )

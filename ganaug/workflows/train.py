@@ -136,7 +136,7 @@ def _check_run_folder(out_dir: Path, resume: bool, record: dict) -> Path | None:
     if not out_dir.exists():
         return None
     if not _holds_run(out_dir):
-        if any(out_dir.iterdir()):
+        if any(not path.name.endswith(".tmp") for path in out_dir.iterdir()):
             raise FileExistsError(
                 f"{out_dir} holds files that are not a ganaug training run; choose a new --out."
             )
@@ -196,7 +196,7 @@ def train_sampler(
     out_dir : str or os.PathLike
         Output folder: new or empty, or, with ``resume``, one that holds a
         run on the same data, split, limit and sampler (also one written
-        before ganaug 0.2, whose ``sampler.pt`` and ``config.json`` are read
+        by ganaug 0.1, whose ``sampler.pt`` and ``config.json`` are read
         and replaced by ``model.pt`` and ``run.json``).
     split : str, default="train"
         Split of a bundled data set.
