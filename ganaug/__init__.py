@@ -4,14 +4,8 @@
 and 3D volumes; see the README for the evaluation protocol and CLI.
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
+from ._version import __version__
 from .over_sampling import AugmentedRandomOverSampler, GANOversampler, TranslationOversampler
-
-try:
-    __version__ = version("ganaug")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.0.0+unknown"
 
 __all__ = [
     "AugmentedRandomOverSampler",

@@ -8,27 +8,12 @@ import sys
 import warnings
 from collections.abc import Sequence
 
-from . import __version__
-from .commands import augment_dicom, evaluate, recipes, run, train
+from ._version import __version__
+from .commands import augment_dicom, demo, evaluate, recipes, run, train
 
 
 class UserError(Exception):
     """A problem with the user's input: printed as one line, exit code 2."""
-
-
-def _demo(args: argparse.Namespace) -> int:
-    from .demo import run_demo
-
-    summary = run_demo(
-        out_dir=args.out,
-        minority=args.minority,
-        epochs=args.epochs,
-        random_state=args.seed,
-        device=args.device,
-        verbose=0 if args.quiet else 1,
-    )
-    print(summary.text())
-    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -40,23 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"ganaug {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    demo = commands.add_parser(
-        "demo",
-        help="over-sample the bundled BreastMNIST at 1:10 and check the samples",
-        description=(
-            "Train GANOversampler on the bundled BreastMNIST training split with "
-            "the malignant class sub-sampled, write the resampled data and the "
-            "model, and report how a classifier trained on real images labels "
-            "the synthetic ones."
-        ),
-    )
-    demo.add_argument("--out", default=None, help="output folder (default: runs/demo-TIME)")
-    demo.add_argument("--minority", type=int, default=40, help="malignant images kept")
-    demo.add_argument("--epochs", default="auto", help="training epochs, or 'auto'")
-    demo.add_argument("--seed", type=int, default=0, help="random seed")
-    demo.add_argument("--device", default="auto", help="'auto', 'cpu' or 'cuda'")
-    demo.add_argument("--quiet", action="store_true", help="no progress bar")
-    demo.set_defaults(handler=_demo)
+    demo.add_parser(commands)
     augment_dicom.add_parser(commands)
     evaluate.add_parser(commands)
     train.add_parser(commands)
@@ -95,8 +64,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         quiet_third_party()
     try:
         return args.handler(args)
-    except (UserError, ValueError, FileExistsError, FileNotFoundError) as exc:
+    except (UserError, ValueError) as exc:
         print(f"ganaug {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a path that cannot be read or written: which, and why
+        from .workflows._run_folder import os_error_line
+
+        print(f"ganaug {args.command}: error: {os_error_line(exc)}", file=sys.stderr)
         return 2
 
 

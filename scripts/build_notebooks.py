@@ -256,8 +256,8 @@ Your data is a folder of DICOM series and a spreadsheet of labels. This
 notebook (1) loads such a folder with `ganaug.io.load_labelled_images`,
 (2) measures, with the `recipes/dicom-folder.yaml` recipe, whether synthetic
 samples help a classifier on it, and (3) if you decide to use them, writes
-synthetic series as new DICOM files with `ganaug.io.augment_folder`, marked
-as derived, with new UIDs and no patient data.
+synthetic series as new DICOM files with `ganaug.workflows.augment_folder`,
+marked as derived, with new UIDs and no patient data.
 
 Set `DICOM_FOLDER` and `LABELS_CSV` to your own data. Left at None, the
 notebook first writes a small demo folder: AdrenalMNIST3D volumes saved as
@@ -344,7 +344,8 @@ the command line.""",
     ),
     (
         "code",
-        """from ganaug.recipes import load_recipe, run_recipe
+        """from ganaug.recipes import load_recipe
+from ganaug.workflows import run_recipe
 
 recipe = load_recipe(
     "../recipes/dicom-folder.yaml",
@@ -377,7 +378,7 @@ never written to. On the command line: `ganaug augment-dicom`.""",
     ),
     (
         "code",
-        """from ganaug.io import augment_folder
+        """from ganaug.workflows import augment_folder
 
 summary = augment_folder(
     DICOM_FOLDER,

@@ -21,13 +21,13 @@ def test_demo_writes_resampled_data_model_and_summary(tmp_path, capsys):
     out = tmp_path / "demo"
     code = main(["demo", "--out", str(out), "--epochs", "1", "--minority", "20", "--quiet"])
     assert code == 0
-    assert sorted(p.name for p in out.iterdir()) == ["resampled.npz", "sampler.pt", "summary.json"]
+    assert sorted(p.name for p in out.iterdir()) == ["model.pt", "resampled.npz", "summary.json"]
     summary = json.loads((out / "summary.json").read_text())
     assert summary["counts_before"] == {"0": 20, "1": 399}
     assert summary["counts_after"] == {"0": 399, "1": 399}
     with np.load(out / "resampled.npz") as data:
         assert data["X"].shape == (798, 28, 28) and data["X"].dtype == np.uint8
-    assert GANOversampler.load(out / "sampler.pt").generate(2, 0).shape == (2, 28, 28)
+    assert GANOversampler.load(out / "model.pt").generate(2, 0).shape == (2, 28, 28)
     assert "labelled malignant" in capsys.readouterr().out
     # nothing but the finished folder is left beside it
     assert [p.name for p in tmp_path.iterdir()] == ["demo"]

@@ -17,6 +17,7 @@ PUBLIC_MODULES = [
     "ganaug.data",
     "ganaug.io",
     "ganaug.recipes",
+    "ganaug.workflows",
     "ganaug.training",
     "ganaug.nets",
 ]

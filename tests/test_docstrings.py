@@ -9,9 +9,9 @@ import ganaug
 from ganaug import AugmentedRandomOverSampler, GANOversampler, TranslationOversampler
 from ganaug.data import ImageEncoder, TabularEncoder
 from ganaug.datasets import load_adrenalmnist3d, load_breastmnist
-from ganaug.demo import run_demo
 from ganaug.ema import EMA
 from ganaug.training import GANTrainer
+from ganaug.workflows import run_demo
 
 PUBLIC = [
     "ganaug.GANOversampler",
@@ -34,7 +34,9 @@ PUBLIC = [
     "ganaug.nets.build_networks",
     "ganaug.training.trainer.GANTrainer.fit",
     "ganaug.training.runtime.resolve_device",
-    "ganaug.demo.run_demo",
+    "ganaug.workflows.run_demo",
+    "ganaug.workflows.DemoSummary",
+    "ganaug.workflows.DemoSummary.text",
     "ganaug.datasets.load_splits",
     "ganaug.evaluation.evaluate_lift",
     "ganaug.evaluation.LiftReport",
@@ -68,23 +70,26 @@ PUBLIC = [
     "ganaug.training.callbacks.Checkpoint",
     "ganaug.training.callbacks.load_training_state",
     "ganaug.training.tensorboard.TensorBoardLogger",
-    "ganaug.training.run.load_training_data",
-    "ganaug.training.run.train_sampler",
+    "ganaug.workflows.train.load_training_data",
+    "ganaug.workflows.train_sampler",
+    "ganaug.workflows.TrainSummary",
+    "ganaug.workflows.TrainSummary.text",
     "ganaug.commands.train.add_parser",
     "ganaug.commands.run.add_parser",
     "ganaug.commands.run.execute",
     "ganaug.recipes.load_recipe",
     "ganaug.recipes.resolve_recipe",
-    "ganaug.recipes.run_recipe",
-    "ganaug.recipes.RunResult",
+    "ganaug.workflows.run_recipe",
+    "ganaug.workflows.RunResult",
     "ganaug.evaluation.LiftReport.verdicts",
     "ganaug.commands.augment_dicom.add_parser",
+    "ganaug.commands.demo.add_parser",
     "ganaug.io.load_labelled_images",
     "ganaug.io.LabelledImages",
     "ganaug.io.LabelledImages.to_physical",
-    "ganaug.io.augment_folder",
-    "ganaug.io.AugmentSummary",
-    "ganaug.io.AugmentSummary.text",
+    "ganaug.workflows.augment_folder",
+    "ganaug.workflows.AugmentSummary",
+    "ganaug.workflows.AugmentSummary.text",
     "ganaug.io.write_dicom_series",
     "ganaug.io.write_nifti",
     "ganaug.io.labels.read_labels",

@@ -51,7 +51,7 @@ def _epochs(text: str) -> int | str:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from ..io.augment import augment_folder
+    from ..workflows import augment_folder
 
     summary = augment_folder(
         args.in_dir,
@@ -66,7 +66,7 @@ def _run(args: argparse.Namespace) -> int:
         epochs=args.epochs,
         batch_size=args.batch_size,
         device=args.device,
-        seed=args.seed,
+        random_state=args.seed,
         output_format=args.format,
         resume=args.resume,
         checkpoint_every=args.checkpoint_every,

@@ -58,21 +58,23 @@ def execute(recipe: dict, out: str | None, dry_run: bool = False) -> int:
     out : str or None
         Run folder; None for the recipe's default.
     dry_run : bool, default=False
-        Only print the resolved recipe and where the run would write.
+        Only print the resolved recipe and where the run would write, after
+        the same checks of that place as a run makes.
 
     Returns
     -------
     code : int
         The exit code, 0.
     """
-    from ..io.loading import SKIPPED_FILE
-    from ..recipes import run_recipe
-    from ..recipes._runner import default_run_dir
     from ..recipes._yaml import dump_yaml
+    from ..workflows import run_recipe
+    from ..workflows._run_folder import SKIPPED_FILE
+    from ..workflows.recipe import check_run_dir
 
     if dry_run:
+        where = check_run_dir(recipe, out)
         print(dump_yaml(recipe), end="")
-        print(f"# recipe valid, data found; a run writes {out or default_run_dir(recipe)}")
+        print(f"# recipe valid, data found; a run writes {where}")
         return 0
     result = run_recipe(recipe, out)
     if result.skipped_summary is not None:

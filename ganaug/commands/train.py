@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import ast
 import sys
 
 
@@ -19,17 +18,24 @@ def _epochs(text: str) -> int | str:
 
 
 def _setting(text: str) -> tuple[str, object]:
-    name, sep, value = text.partition("=")
-    if not sep or not name.strip():
-        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+    """``sampler.NAME=VALUE`` (as in a recipe) or ``NAME=VALUE``; the value read as YAML."""
+    from ..recipes._yaml import parse_setting
+
     try:
-        return name.strip(), ast.literal_eval(value)
-    except (ValueError, SyntaxError):
-        return name.strip(), value  # a bare string such as loss=hinge
+        keys, value = parse_setting(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    if keys[0] == "sampler" and len(keys) == 2:
+        keys = keys[1:]
+    if len(keys) != 1:
+        raise argparse.ArgumentTypeError(
+            f"expected sampler.NAME=VALUE or NAME=VALUE (a sampler parameter), got {text!r}"
+        )
+    return keys[0], value
 
 
 def _run(args: argparse.Namespace) -> int:
-    from ..training.run import train_sampler
+    from ..workflows import train_sampler
 
     params = {
         "epochs": args.epochs,
@@ -83,7 +89,7 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
         description=(
             "Train GANOversampler's (or, with --sampler translation, "
             "TranslationOversampler's) networks on a bundled data set or an .npz file "
-            "and save the model to OUT/sampler.pt, with checkpoints to resume from. "
+            "and save the model to OUT/model.pt, with checkpoints to resume from. "
             "Under torchrun (torchrun --nproc_per_node=N -m ganaug train ...) "
             "every process trains on its share of the data with "
             "DistributedDataParallel and only rank 0 writes files; --batch-size "
@@ -131,7 +137,8 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="NAME=VALUE",
-        help="any other parameter of the sampler, e.g. --set r1_gamma=1 --set loss=bce",
+        help="any other parameter of the sampler, read as YAML as in 'ganaug run': "
+        "--set r1_gamma=1 --set loss=bce (or --set sampler.loss=bce)",
     )
     train.add_argument("--quiet", action="store_true", help="no progress bar")
     train.set_defaults(handler=_run)

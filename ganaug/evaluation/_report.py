@@ -3,11 +3,6 @@
 from __future__ import annotations
 
 import base64
-import json
-import os
-import platform
-import shutil
-import tempfile
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -15,8 +10,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .. import __version__
-from ..utils._versions import cpu_model, package_versions
+from .._version import __version__
+from ..utils._files import atomic_folder, write_json
+from ..utils._versions import environment_record
 from ._cnn import CNNClassifier
 from ._figures import (
     fidelity_figure,
@@ -461,17 +457,11 @@ def _raw_tables(report: LiftReport) -> dict[str, pd.DataFrame]:
 
 def write_report(report: LiftReport, out_dir: Path, title: str) -> Path:
     """Write the report files to a new folder, atomically; see :meth:`LiftReport.write`."""
-    if out_dir.exists():
-        raise FileExistsError(
-            f"{out_dir} already exists; choose a new folder so the earlier report is kept."
-        )
     # Recorded so a rerun can match them: other versions, or another CPU, may move
     # the scores.
-    versions = {"python": platform.python_version(), **package_versions(), "cpu": cpu_model()}
+    versions = environment_record()
     blocks = _blocks(report, title, versions)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
-    try:
+    with atomic_folder(out_dir) as tmp:
         pngs = {
             block.name: save_figure(block.content, tmp, block.name)
             for block in blocks
@@ -492,9 +482,5 @@ def write_report(report: LiftReport, out_dir: Path, title: str) -> Path:
             "fidelity": report.fidelity_summary().reset_index().to_dict("records"),
             "memorization": report.memorization_summary().reset_index().to_dict("records"),
         }
-        (tmp / "results.json").write_text(json.dumps(_jsonable(results), indent=2, default=str))
-        os.replace(tmp, out_dir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+        write_json(_jsonable(results), tmp / "results.json")
     return out_dir

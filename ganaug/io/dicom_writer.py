@@ -193,7 +193,7 @@ def write_dicom_series(
     from pydicom.dataset import FileMetaDataset
     from pydicom.uid import PYDICOM_IMPLEMENTATION_UID, ExplicitVRLittleEndian
 
-    from .. import __version__
+    from .._version import __version__
 
     values = np.asarray(values, dtype=np.float64)
     folder = Path(folder)

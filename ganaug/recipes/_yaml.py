@@ -1,4 +1,4 @@
-"""Plain YAML in and out: safe loading only, and ``--set key=value`` overrides."""
+"""Plain YAML in and out: safe loading only, and ``--set key=value`` settings."""
 
 from __future__ import annotations
 
@@ -37,19 +37,47 @@ def dump_yaml(data: dict) -> str:
     return yaml.safe_dump(data, sort_keys=False, default_flow_style=False)
 
 
+def parse_setting(text: str) -> tuple[list[str], object]:
+    """Split a ``--set KEY=VALUE`` (or ``SECTION.KEY=VALUE``) setting; read the value as YAML.
+
+    The one grammar of ``--set`` in every command: ``2`` is an int, ``1e-4``
+    a float, ``true`` a bool, ``null`` None, ``[none, ros]`` a list, and
+    anything else a string.
+
+    Parameters
+    ----------
+    text : str
+        ``KEY=VALUE`` with a dotted ``KEY``.
+
+    Returns
+    -------
+    keys : list of str
+        The dotted key's parts.
+    value : object
+        The parsed value.
+
+    Raises
+    ------
+    RecipeError
+        For a setting without ``=`` or with an empty key part, or a value
+        that is not valid YAML.
+    """
+    path, sep, value = text.partition("=")
+    keys = [k.strip() for k in path.split(".")]
+    if not sep or not all(keys):
+        raise RecipeError(f"--set expects KEY=VALUE or SECTION.KEY=VALUE, got {text!r}")
+    return keys, parse_yaml(value, f"--set {path.strip()}")
+
+
 def apply_overrides(recipe: dict, overrides: Iterable[str]) -> dict:
     """Return a copy of ``recipe`` with ``section.key=value`` overrides applied.
 
-    Values are read as YAML, so ``2`` is an int, ``true`` a bool, ``null``
-    None and ``[none, ros]`` a list.
+    Values are read as YAML (see :func:`parse_setting`).
     """
     out = {k: dict(v) if isinstance(v, dict) else v for k, v in recipe.items()}
     for text in overrides:
-        path, sep, value = text.partition("=")
-        keys = [k.strip() for k in path.split(".")]
-        if not sep or not all(keys):
-            raise RecipeError(f"--set expects KEY=VALUE or SECTION.KEY=VALUE, got {text!r}")
-        parsed = parse_yaml(value, f"--set {path}")
+        keys, parsed = parse_setting(text)
+        path = ".".join(keys)
         if len(keys) == 1:
             out[keys[0]] = parsed
         elif len(keys) == 2:

@@ -43,3 +43,22 @@ def cpu_model() -> str:
             if line.startswith("model name"):
                 return line.split(":", 1)[1].strip()
     return platform.processor() or platform.machine()
+
+
+def environment_record() -> dict[str, str | None]:
+    """What a run's results may depend on besides its settings: the one record
+    that reports (``results.json``) and run folders (``run.json``) keep.
+
+    Returns
+    -------
+    record : dict
+        ``python`` (its version), each of :data:`PACKAGES`' version (None
+        where not installed), ``cpu`` (see :func:`cpu_model`) and
+        ``platform`` (the operating system, as :func:`platform.platform`).
+    """
+    return {
+        "python": platform.python_version(),
+        **package_versions(),
+        "cpu": cpu_model(),
+        "platform": platform.platform(),
+    }

@@ -1,6 +1,7 @@
 """``ganaug augment-dicom``: outputs, privacy, validity, user errors, interruption."""
 
 import hashlib
+import importlib
 
 import numpy as np
 import pandas as pd
@@ -9,7 +10,6 @@ import pytest
 from _dicom_inputs import PATIENT, dciodvfy_errors, snapshot
 from monai.transforms import LoadImage
 
-import ganaug.io.augment
 from ganaug import GANOversampler
 from ganaug.cli import main
 from ganaug.io import load_labelled_images
@@ -150,7 +150,9 @@ def test_interrupted_run_leaves_no_output_and_resumes(ct_folder, tmp_path, monke
 
     out = tmp_path / "out"
     with monkeypatch.context() as patch:
-        patch.setattr(ganaug.io.augment, "write_dicom_series", interrupted)
+        # the module, which ganaug.workflows.augment_folder (the function) shadows
+        module = importlib.import_module("ganaug.workflows.augment_folder")
+        patch.setattr(module, "write_dicom_series", interrupted)
         with pytest.raises(KeyboardInterrupt):
             _run(root, labels, out)
     assert not out.exists()

@@ -87,8 +87,8 @@ def test_a_patient_with_many_series_never_crosses_the_test_split(tmp_path):
     # One patient with ten near-identical series of the minority class: split per
     # image, some would be tested on copies of what was trained on.
     from ganaug.datasets._splits import split_off_test
-    from ganaug.recipes._runner import _load_data
     from ganaug.recipes._schema import resolve_recipe
+    from ganaug.workflows.recipe import _load_data
 
     root, rows = tmp_path / "ct", []
     for i in range(20):

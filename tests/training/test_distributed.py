@@ -68,15 +68,15 @@ def test_two_process_ddp_training_on_cpu(tmp_path):
     # 64 images over 2 processes at 8 per batch: 4 steps per epoch on each rank
     for rank in (0, 1):
         assert f"rank {rank}/2 finished 8 steps" in result.stderr
-    expected = {"config.json", "checkpoint.pt", "sampler.pt"} | (
+    expected = {"run.json", "checkpoint.pt", "model.pt"} | (
         {"tensorboard"} if tensorboard else set()
     )
     assert {p.name for p in out.iterdir()} == expected
-    assert json.loads((out / "config.json").read_text())["world_size"] == 2
+    assert json.loads((out / "run.json").read_text())["world_size"] == 2
     if tensorboard:  # event files are named by process: one writer only
         assert len(list((out / "tensorboard").iterdir())) == 1
 
-    sampler = GANOversampler.load(out / "sampler.pt", device="cpu")
+    sampler = GANOversampler.load(out / "model.pt", device="cpu")
     assert sum(len(record["steps"]) for record in sampler.history_) == 8
     samples = sampler.generate(4, 0, random_state=0)
     assert samples.shape == (4, 28, 28) and samples.dtype == np.uint8
@@ -96,8 +96,8 @@ def test_two_process_ddp_translation_training_on_cpu(tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     for rank in (0, 1):
         assert f"rank {rank}/2 finished 8 steps" in result.stderr
-    assert json.loads((out / "config.json").read_text())["sampler"] == "translation"
-    sampler = TranslationOversampler.load(out / "sampler.pt", device="cpu")
+    assert json.loads((out / "run.json").read_text())["sampler"] == "translation"
+    sampler = TranslationOversampler.load(out / "model.pt", device="cpu")
     images = load_breastmnist("val").images[:4]
     translated = sampler.translate(images, 0)
     assert translated.shape == (4, 28, 28) and translated.dtype == np.uint8
@@ -116,7 +116,7 @@ def test_two_process_ddp_style_generator_on_cpu(tmp_path):
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
     result = subprocess.run(command, capture_output=True, text=True, timeout=240, env=env)
     assert result.returncode == 0, result.stderr[-3000:]
-    sampler = GANOversampler.load(out / "sampler.pt", device="cpu")
+    sampler = GANOversampler.load(out / "model.pt", device="cpu")
     assert sampler.architecture_ == "style"
     assert (sampler.generator_.w_avg_updates > 0).all()
     sampler.set_params(truncation_psi=0.0)

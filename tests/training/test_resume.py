@@ -136,17 +136,17 @@ def test_a_killed_run_resumes_to_the_same_number_of_steps(tmp_path):
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
     assert process.returncode == -signal.SIGKILL, process.stderr.read().decode()[-2000:]
-    config = (out / "config.json").read_text()
+    config = (out / "run.json").read_text()
     killed_at = load_training_state(checkpoint)[0]["step"]  # intact despite the kill
     assert 2 <= killed_at < 24
-    assert not (out / "sampler.pt").exists()
+    assert not (out / "model.pt").exists()
 
     assert main([*args, "--resume"]) == 0
-    assert (out / "config.json").read_text() == config
-    sampler = GANOversampler.load(out / "sampler.pt")
+    assert (out / "run.json").read_text() == config
+    sampler = GANOversampler.load(out / "model.pt")
     assert len(_steps(sampler)) == 24  # 6 epochs of 4 steps, as without the kill
     assert sampler.generate(2, 1, random_state=0).shape == (2, 28, 28)
-    assert sorted(p.name for p in out.iterdir()) == ["checkpoint.pt", "config.json", "sampler.pt"]
+    assert sorted(p.name for p in out.iterdir()) == ["checkpoint.pt", "model.pt", "run.json"]
 
 
 def test_translation_sampler_resumes_bitwise(small_images, tmp_path):

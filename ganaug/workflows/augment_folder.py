@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,12 +13,24 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .dicom_writer import write_dicom_series
-from .loading import SKIPPED_FILE, LabelledImages, load_labelled_images
-from .nifti_writer import write_nifti
+from ..io.dicom_writer import write_dicom_series
+from ..io.loading import LabelledImages, load_labelled_images
+from ..io.nifti_writer import write_nifti
+from ..over_sampling import GANOversampler
+from ..utils._files import PARTIAL_MARKER
+from ._run_folder import (
+    CHECKPOINT_FILE,
+    MANIFEST_FILE,
+    MODEL_FILE,
+    RUN_FILE,
+    SKIPPED_FILE,
+    atomic_folder,
+    check_output,
+    environment_record,
+    write_json,
+)
+from ._sampler import build_sampler
 
-MODEL_FILE, CONFIG_FILE, MANIFEST_FILE = "model.pt", "model.json", "manifest.csv"
-CHECKPOINT_FILE = "checkpoint.pt"
 FORMATS = ("dicom", "nifti")
 CHUNK = 16  # samples generated at a time
 
@@ -66,15 +78,6 @@ class AugmentSummary:
         return text
 
 
-def _check_paths(in_dir: Path, out_dir: Path) -> Path:
-    """Refuse an existing output or one inside the input; return the temporary folder."""
-    if out_dir.exists():
-        raise FileExistsError(f"{out_dir} already exists; choose a new output folder.")
-    if out_dir.resolve().is_relative_to(in_dir.resolve()):
-        raise ValueError(f"the output {out_dir} is inside the input {in_dir}; write elsewhere.")
-    return out_dir.parent / f".{out_dir.name}.partial"
-
-
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as file:
@@ -83,12 +86,14 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _write_one(sample, folder: Path, index: int, label, data: LabelledImages, fmt: str, seed: int):
+def _write_one(
+    sample, folder: Path, index: int, label, data: LabelledImages, fmt: str, random_state: int
+):
     """Write one synthetic sample; return its manifest row."""
     name = f"synthetic-{index:05d}"
     if fmt == "nifti":
         name += ".nii.gz"
-        about = f"synthetic (ganaug seed {seed}, class {label})"
+        about = f"synthetic (ganaug seed {random_state}, class {label})"
         write_nifti(sample[0], folder / name, spacing=data.spacing, description=about)
         return {"path": name, "label": label, "SeriesInstanceUID": ""}
     # MR-style percentile values have lost CT's unit (HU): store them as Secondary Capture.
@@ -98,7 +103,7 @@ def _write_one(sample, folder: Path, index: int, label, data: LabelledImages, fm
         folder / name,
         spacing=data.spacing,
         modality=modality,
-        seed=seed,
+        seed=random_state,
         index=index,
         label=label,
         window=data.window if isinstance(data.window, tuple) else None,
@@ -108,7 +113,7 @@ def _write_one(sample, folder: Path, index: int, label, data: LabelledImages, fm
 
 
 def _write_samples(
-    sampler, data: LabelledImages, folder: Path, fmt: str, seed: int, verbose: int
+    sampler, data: LabelledImages, folder: Path, fmt: str, random_state: int, verbose: int
 ) -> list[dict]:
     """Generate each class's samples in chunks and write one series (or file) each.
 
@@ -118,7 +123,7 @@ def _write_samples(
     """
     from tqdm.auto import tqdm
 
-    rng = np.random.RandomState(seed)
+    rng = np.random.RandomState(random_state)
     todo = [(cls, n) for cls, n in sampler.sampling_strategy_.items() if n > 0]
     total = sum(n for _, n in todo)
     rows = []
@@ -128,7 +133,9 @@ def _write_samples(
             for chunk in np.array_split(np.arange(n_samples), -(-n_samples // CHUNK)):
                 batch = sampler.generate(len(chunk), cls, rng.randint(2**31 - 1), match_to=real)
                 for sample in data.to_physical(batch):
-                    rows.append(_write_one(sample, folder, len(rows) + 1, cls, data, fmt, seed))
+                    rows.append(
+                        _write_one(sample, folder, len(rows) + 1, cls, data, fmt, random_state)
+                    )
                     progress.update()
     return rows
 
@@ -147,47 +154,53 @@ def augment_folder(
     epochs: int | str = "auto",
     batch_size: int = 32,
     device: str = "auto",
-    seed: int = 0,
+    random_state: int = 0,
+    params: dict | None = None,
     output_format: str = "dicom",
     resume: bool = False,
     checkpoint_every: int = 200,
     strict: bool = False,
     verbose: int = 1,
+    seed: int | None = None,
 ) -> AugmentSummary:
     """Train a :class:`~ganaug.GANOversampler` on a labelled folder and write synthetic series.
 
-    Loads ``in_dir`` with :func:`load_labelled_images`, trains the sampler,
-    and writes one new DICOM series (or NIfTI file) per synthetic sample
-    (shifted and scaled to the real class's voxel means and spreads, as
-    :meth:`GANOversampler.fit_resample` does; never a copy of a real image),
-    plus ``manifest.csv`` (``path``, ``label``, ``seed``, ``model_sha256``,
-    ``SeriesInstanceUID``; itself a labels CSV), ``skipped.csv`` (each input
-    file or series left out, and why), the model (``model.pt``, for
-    :meth:`GANOversampler.load`) and ``model.json`` (the settings). All of it
-    is written to a hidden folder beside ``out_dir`` that is renamed to
+    Loads ``in_dir`` with :func:`~ganaug.io.load_labelled_images`, trains
+    the sampler, and writes one new DICOM series (or NIfTI file) per
+    synthetic sample (shifted and scaled to the real class's voxel means and
+    spreads, as :meth:`GANOversampler.fit_resample` does; never a copy of a
+    real image), plus ``manifest.csv`` (``path``, ``label``, ``seed``,
+    ``model_sha256``, ``SeriesInstanceUID``; itself a labels CSV),
+    ``skipped.csv`` (each input file or series left out, and why), the model
+    (``model.pt``, for :meth:`GANOversampler.load`) and ``run.json`` (the
+    settings and package versions). All of it is written to a hidden
+    ``.NAME.partial`` folder beside ``out_dir`` that is renamed to
     ``out_dir`` at the end: an interrupted run leaves no ``out_dir``, and its
-    training checkpoint stays in that folder for ``resume``.
+    training checkpoint stays in that folder for ``resume``. Where it writes,
+    and the sampler's parameters, are checked before any file is read.
 
     Parameters
     ----------
     in_dir : str or os.PathLike
         DICOM folder, NIfTI folder or MedMNIST ``.npz``; never written to.
     labels : str or os.PathLike or None
-        Labels CSV (see :func:`load_labelled_images`); None for ``.npz``.
+        Labels CSV (see :func:`~ganaug.io.load_labelled_images`); None for
+        ``.npz``.
     out_dir : str or os.PathLike
         New output folder; must not exist, nor lie inside ``in_dir``.
     target_shape : sequence of int, optional
         Spatial shape to crop or pad the images to.
     window : str, pair of float or None, default=None
-        Intensity window (see :func:`load_labelled_images`).
+        Intensity window (see :func:`~ganaug.io.load_labelled_images`).
     spacing : sequence of float, optional
         Voxel spacing in mm to resample to.
     key : str, optional
         The labels CSV's identifier column to name images by (see
-        :func:`load_labelled_images`).
+        :func:`~ganaug.io.load_labelled_images`).
     colour : {"rgb", "grey"}, default="rgb"
         Keep colour images' channels (written back as RGB Secondary
-        Capture) or convert them to grey (see :func:`load_labelled_images`).
+        Capture) or convert them to grey (see
+        :func:`~ganaug.io.load_labelled_images`).
     sampling_strategy : str, float or dict, default="auto"
         How many samples to make per class, as in imbalanced-learn.
     epochs : int or "auto", default="auto"
@@ -196,8 +209,11 @@ def augment_folder(
         Training batch size.
     device : str, default="auto"
         ``"auto"``, ``"cpu"`` or ``"cuda"``.
-    seed : int, default=0
+    random_state : int, default=0
         Seeds training and generation, and the UIDs written.
+    params : dict, optional
+        Any other :class:`~ganaug.GANOversampler` parameter, e.g.
+        ``{"r1_gamma": 1.0}``.
     output_format : {"dicom", "nifti"}, default="dicom"
         What to write.
     resume : bool, default=False
@@ -209,6 +225,9 @@ def augment_folder(
         Fail on unreadable or non-image files instead of skipping them.
     verbose : int, default=1
         Progress bars for loading, training and writing; 0 silences them.
+    seed : int, optional
+        Deprecated spelling of ``random_state``, accepted with a
+        :class:`FutureWarning` until the next release.
 
     Returns
     -------
@@ -217,17 +236,37 @@ def augment_folder(
     Raises
     ------
     FileExistsError
-        If ``out_dir`` exists.
+        If ``out_dir`` exists, or a ``.NAME.partial`` folder beside it was
+        not left by ganaug.
     ValueError
-        For an output inside the input, an unknown format, or data that
-        cannot be loaded (see :func:`load_labelled_images`).
+        For an output inside the input or under a file, an unknown format or
+        sampler parameter, or data that cannot be loaded (see
+        :func:`~ganaug.io.load_labelled_images`).
     """
-    from .. import GANOversampler, __version__
-
+    if seed is not None:
+        warnings.warn(
+            "augment_folder(seed=...) is now augment_folder(random_state=...); seed= is "
+            "accepted until the next release.",
+            FutureWarning,
+            stacklevel=2,
+        )
+        random_state = seed
     if output_format not in FORMATS:
         raise ValueError(f"unknown format {output_format!r}; use one of {FORMATS}.")
+    given = {
+        "sampling_strategy": sampling_strategy,
+        "epochs": epochs,
+        "batch_size": batch_size,
+        "device": device,
+        "random_state": random_state,
+        "verbose": verbose,
+    }
+    twice = sorted(set(given) & set(params or {}))
+    if twice:
+        raise ValueError(f"params sets {twice}, which augment_folder takes as arguments.")
+    sampler = build_sampler(GANOversampler, {**given, **(params or {})})
     in_dir, out_dir = Path(in_dir), Path(out_dir)
-    partial = _check_paths(in_dir, out_dir)
+    check_output(out_dir, inputs=[in_dir])
     data = load_labelled_images(
         in_dir,
         labels,
@@ -241,51 +280,40 @@ def augment_folder(
     )
     if data.colour and output_format == "nifti":
         raise ValueError("colour images are written as DICOM only; use output_format='dicom'.")
-    sampler = GANOversampler(
-        sampling_strategy=sampling_strategy,
-        epochs=epochs,
-        batch_size=batch_size,
-        spatial_dims=data.images.ndim - 2,
-        device=device,
-        random_state=seed,
-        verbose=verbose,
-    )
-    if partial.exists() and not resume:
-        shutil.rmtree(partial)  # left by an interrupted run of ours
-    partial.mkdir(parents=True, exist_ok=True)
-    checkpoint = partial / CHECKPOINT_FILE
-    sampler.fit_generator(
-        data.images,
-        data.labels,
-        checkpoint=checkpoint,
-        checkpoint_every=checkpoint_every,
-        resume=resume,
-    )
-    for stale in partial.iterdir():  # samples of an interrupted run are written anew
-        if stale != checkpoint:
-            shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
-    checksum = _sha256(sampler.save(partial / MODEL_FILE))
-    config = {
-        "ganaug_version": __version__,
-        "seed": seed,
-        "format": output_format,
-        "modality": data.modality,
-        "window": data.window,
-        "spacing": data.spacing,
-        "image_shape": list(data.images.shape[1:]),
-        "classes": sampler.classes_.tolist(),
-        "params": sampler.get_params(deep=False),
-        "model_sha256": checksum,
-    }
-    (partial / CONFIG_FILE).write_text(json.dumps(config, indent=2, default=str))
-    rows = _write_samples(sampler, data, partial, output_format, seed, verbose)
-    manifest = pd.DataFrame(rows, columns=["path", "label", "SeriesInstanceUID"])
-    manifest.insert(2, "seed", seed)
-    manifest.insert(3, "model_sha256", checksum)
-    manifest.to_csv(partial / MANIFEST_FILE, index=False)
-    data.write_skipped(partial / SKIPPED_FILE)
-    checkpoint.unlink()
-    os.replace(partial, out_dir)
+    sampler.set_params(spatial_dims=data.images.ndim - 2)
+    with atomic_folder(out_dir, resume=resume, keep=CHECKPOINT_FILE) as partial:
+        checkpoint = partial / CHECKPOINT_FILE
+        sampler.fit_generator(
+            data.images,
+            data.labels,
+            checkpoint=checkpoint,
+            checkpoint_every=checkpoint_every,
+            resume=resume,
+        )
+        for stale in partial.iterdir():  # samples of an interrupted run are written anew
+            if stale.name not in (CHECKPOINT_FILE, PARTIAL_MARKER):
+                shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
+        checksum = _sha256(sampler.save(partial / MODEL_FILE))
+        record = {
+            "random_state": random_state,
+            "format": output_format,
+            "modality": data.modality,
+            "window": data.window,
+            "spacing": data.spacing,
+            "image_shape": list(data.images.shape[1:]),
+            "classes": sampler.classes_.tolist(),
+            "params": sampler.get_params(deep=False),
+            "model_sha256": checksum,
+            "versions": environment_record(),
+        }
+        write_json(record, partial / RUN_FILE)
+        rows = _write_samples(sampler, data, partial, output_format, random_state, verbose)
+        manifest = pd.DataFrame(rows, columns=["path", "label", "SeriesInstanceUID"])
+        manifest.insert(2, "seed", random_state)
+        manifest.insert(3, "model_sha256", checksum)
+        manifest.to_csv(partial / MANIFEST_FILE, index=False)
+        data.write_skipped(partial / SKIPPED_FILE)
+        checkpoint.unlink()
     return AugmentSummary(
         str(out_dir), len(data.labels), len(data.skipped), manifest, data.skipped_summary()
     )

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import os
-import shutil
-import tempfile
 import time
 from collections import Counter
 from dataclasses import asdict, dataclass, field
@@ -16,15 +13,46 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from .datasets import load_breastmnist
-from .over_sampling import GANOversampler
+from ..datasets import load_breastmnist
+from ..over_sampling import GANOversampler
+from ._run_folder import (
+    MODEL_FILE,
+    RESAMPLED_FILE,
+    SUMMARY_FILE,
+    atomic_folder,
+    check_output,
+    write_json,
+)
+from ._sampler import build_sampler
 
 MALIGNANT = 0
 
 
 @dataclass
 class DemoSummary:
-    """What :func:`run_demo` did and measured."""
+    """What :func:`run_demo` did and measured.
+
+    Parameters
+    ----------
+    out_dir : str
+        The folder written.
+    counts_before, counts_after : dict
+        Class sizes before and after over-sampling.
+    fit_seconds : float
+        Training time.
+    n_synthetic : int
+        Synthetic malignant images made (the rest of the new ones are
+        duplicates of real ones).
+    synthetic_labelled_malignant : float
+        Share of the synthetic malignant images that a classifier trained on
+        all real training images labels malignant.
+    real_val_labelled_malignant : float
+        The same share for the real malignant validation images.
+    noise_labelled_malignant : float
+        The same share for uniform noise images.
+    files : list of str
+        The files written.
+    """
 
     out_dir: str
     counts_before: dict
@@ -37,7 +65,12 @@ class DemoSummary:
     files: list = field(default_factory=list)
 
     def text(self) -> str:
-        """A short human-readable report."""
+        """A short human-readable report.
+
+        Returns
+        -------
+        text : str
+        """
         return "\n".join(
             [
                 f"BreastMNIST train, malignant sub-sampled: {self.counts_before}",
@@ -50,17 +83,6 @@ class DemoSummary:
                 f"written to {self.out_dir}: {', '.join(self.files)}",
             ]
         )
-
-
-def _new_out_dir(out_dir: str | os.PathLike | None) -> Path:
-    if out_dir is None:
-        out_dir = Path("runs") / time.strftime("demo-%Y%m%d-%H%M%S")
-    out_dir = Path(out_dir)
-    if out_dir.exists():
-        raise FileExistsError(
-            f"{out_dir} already exists; choose a new --out so earlier results are kept."
-        )
-    return out_dir
 
 
 def run_demo(
@@ -85,7 +107,7 @@ def run_demo(
     Parameters
     ----------
     out_dir : str or os.PathLike, optional
-        New folder for ``resampled.npz``, ``sampler.pt`` and ``summary.json``;
+        New folder for ``resampled.npz``, ``model.pt`` and ``summary.json``;
         written atomically. Default: ``runs/demo-<time>``.
     minority : int, default=40
         Malignant training images kept.
@@ -102,9 +124,15 @@ def run_demo(
     -------
     summary : DemoSummary
     """
-    out_dir = _new_out_dir(out_dir)
     if isinstance(epochs, str) and epochs != "auto":
         epochs = int(epochs)
+    sampler = build_sampler(
+        GANOversampler,
+        {"epochs": epochs, "random_state": random_state, "device": device, "verbose": verbose},
+    )
+    if out_dir is None:
+        out_dir = Path("runs") / time.strftime("demo-%Y%m%d-%H%M%S")
+    out_dir = check_output(out_dir)
     train, val = load_breastmnist("train"), load_breastmnist("val")
     rng = np.random.RandomState(random_state)
     malignant = np.flatnonzero(train.target == MALIGNANT)
@@ -120,9 +148,6 @@ def run_demo(
     )
     X, y = train.images[keep], train.target[keep]
 
-    sampler = GANOversampler(
-        epochs=epochs, random_state=random_state, device=device, verbose=verbose
-    )
     started = time.perf_counter()
     X_res, y_res = sampler.fit_resample(X, y)
     fit_seconds = time.perf_counter() - started
@@ -147,17 +172,10 @@ def run_demo(
         synthetic_labelled_malignant=share_malignant(synthetic) if len(synthetic) else np.nan,
         real_val_labelled_malignant=share_malignant(val.images[val.target == MALIGNANT]),
         noise_labelled_malignant=share_malignant(noise),
-        files=["resampled.npz", "sampler.pt", "summary.json"],
+        files=[RESAMPLED_FILE, MODEL_FILE, SUMMARY_FILE],
     )
-
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
-    try:
-        np.savez_compressed(tmp / "resampled.npz", X=X_res, y=y_res)
-        sampler.save(tmp / "sampler.pt")
-        (tmp / "summary.json").write_text(json.dumps(asdict(summary), indent=2))
-        os.replace(tmp, out_dir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    with atomic_folder(out_dir) as tmp:
+        np.savez_compressed(tmp / RESAMPLED_FILE, X=X_res, y=y_res)
+        sampler.save(tmp / MODEL_FILE)
+        write_json(asdict(summary), tmp / SUMMARY_FILE)
     return summary

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import os
-import platform
-import shutil
 import sys
 import time
-import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -19,13 +15,21 @@ from sklearn.model_selection import train_test_split
 from ..datasets import load_splits
 from ..datasets._splits import split_off_test
 from ..evaluation import LiftReport
-from ..io.loading import SKIPPED_FILE
-from ..utils._versions import cpu_model, package_versions
-from ._schema import FOLDER_DEFAULTS, FOLDER_GROUPS, data_kind, resolve_recipe
-from ._yaml import dump_yaml
+from ..over_sampling import GANOversampler
+from ..recipes._schema import FOLDER_DEFAULTS, FOLDER_GROUPS, data_kind, resolve_recipe
+from ..recipes._yaml import dump_yaml
+from ._run_folder import (
+    RECIPE_FILE,
+    RUN_FILE,
+    SKIPPED_FILE,
+    atomic_folder,
+    check_output,
+    environment_record,
+    write_json,
+)
+from ._sampler import build_sampler
 
 LOGISTIC_GRID = {"logisticregression__C": [0.001, 0.01, 0.1, 1.0]}
-RECIPE_FILE, RUN_FILE = "recipe.yaml", "run.json"
 
 
 @dataclass
@@ -62,6 +66,34 @@ def default_run_dir(recipe: dict) -> Path:
     out_dir : pathlib.Path
     """
     return Path(recipe["output"]) / f"{recipe['name']}-{time.strftime('%Y%m%d-%H%M%S')}"
+
+
+def check_run_dir(recipe: dict, out_dir: str | os.PathLike | None = None) -> Path:
+    """Where a run of ``recipe`` will write, checked before any data is read.
+
+    Parameters
+    ----------
+    recipe : dict
+        A resolved recipe.
+    out_dir : str or os.PathLike, optional
+        New run folder. Default: :func:`default_run_dir`.
+
+    Returns
+    -------
+    out_dir : pathlib.Path
+
+    Raises
+    ------
+    FileExistsError
+        If the folder exists.
+    ValueError
+        If it lies inside the data folder or under a file, or cannot be
+        written (see :func:`~ganaug.workflows._run_folder.check_output`).
+    """
+    out = Path(out_dir) if out_dir is not None else default_run_dir(recipe)
+    source = recipe["data"]["source"]
+    inputs = [] if data_kind(source).startswith("bundled") else [source]
+    return check_output(out, inputs=inputs)
 
 
 def _load_data(data: dict, random_state: int, verbose: int = 1):
@@ -177,10 +209,7 @@ def _run_record(recipe, report, data_name, command, started, clock) -> dict:
         "seeds": report.settings["seeds"],
         "device": str(resolve_device(recipe["evaluation"]["device"])),
         "torch_threads": torch.get_num_threads(),
-        "versions": package_versions(),
-        "cpu": cpu_model(),
-        "python": platform.python_version(),
-        "platform": platform.platform(),
+        "versions": environment_record(),
         "started": started,
         "finished": _now(),
         "seconds": round(time.perf_counter() - clock, 1),
@@ -198,6 +227,8 @@ def run_recipe(
     repeats the run) and ``run.json``: package versions, seeds, device,
     command line and start and end times. It is written under a temporary
     name and renamed at the end; an existing folder is never overwritten.
+    Where it writes, and the sampler's parameters, are checked before any
+    data is read.
 
     Parameters
     ----------
@@ -214,14 +245,10 @@ def run_recipe(
     result : RunResult
     """
     from ..evaluation import evaluate_lift
-    from ..over_sampling import GANOversampler
 
     recipe = resolve_recipe(recipe, name=recipe.get("name", "recipe"))
-    out = Path(out_dir) if out_dir is not None else default_run_dir(recipe)
-    if out.exists():
-        raise FileExistsError(
-            f"{out} already exists; choose a new --out so the earlier run is kept."
-        )
+    out = check_run_dir(recipe, out_dir)
+    sampler = build_sampler(GANOversampler, recipe["sampler"])
     started, clock = _now(), time.perf_counter()
     evaluation = dict(recipe["evaluation"])
     splits, loaded = _load_data(recipe["data"], evaluation["random_state"], evaluation["verbose"])
@@ -237,28 +264,18 @@ def run_recipe(
         X_val=splits.X_val,
         y_val=splits.y_val,
         groups=splits.groups,
-        samplers={"gan": GANOversampler(**recipe["sampler"])},
+        samplers={"gan": sampler},
         classifier=classifier,
         param_grid=grid,
         **evaluation,
     )
     run = _run_record(recipe, report, splits.name, command, started, clock)
     run["grouping"] = _grouping(recipe["data"], splits)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.parent / f".{out.name}.{uuid.uuid4().hex}"
-    try:
-        report.write(tmp, title=f"ganaug lift report: {recipe['name']} ({splits.name})")
+    title = f"ganaug lift report: {recipe['name']} ({splits.name})"
+    with atomic_folder(out, create=lambda folder: report.write(folder, title=title)) as tmp:
         header = f"# Resolved recipe of this run; repeat it with: ganaug run {out / RECIPE_FILE}\n"
         (tmp / RECIPE_FILE).write_text(header + dump_yaml(recipe))
-        (tmp / RUN_FILE).write_text(json.dumps(run, indent=2) + "\n")
+        write_json(run, tmp / RUN_FILE)
         if loaded is not None:
             loaded.write_skipped(tmp / SKIPPED_FILE)
-        if out.exists():
-            raise FileExistsError(f"{out} appeared during the run; the report is kept in {tmp}.")
-        os.rename(tmp, out)
-    except FileExistsError:
-        raise
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return RunResult(out, report, loaded.skipped_summary() if loaded is not None else None)
