@@ -22,8 +22,8 @@ from sklearn.utils.validation import (
 
 from ..data.images import ImageEncoder
 from ..data.tabular import TabularEncoder
+from ..distances import kernel_distance
 from ..losses import LOSSES
-from ..metrics import kernel_distance
 from ..nets import build_networks
 from ..training.distributed import local_device
 from ..training.runtime import resolve_device
@@ -38,7 +38,7 @@ from ..utils._validation import (
 )
 from ._base import BALANCE_SYNTHETIC_DOC
 from ._network import NetworkOversampler, _Run
-from ._selection import inside_real_manifold, match_moments
+from ._sample_choice import inside_real_manifold, match_moments
 
 # Generator updates that epochs="auto" aims for, per data kind: enough for the
 # defaults to learn on small medical sets within the CPU budgets in BENCHMARKS.md.

@@ -18,13 +18,13 @@ from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
-from ..augment import parse_policy
 from ..data.conditions import ClassBalancedBatches
 from ..io.checkpoint import load_checkpoint, save_checkpoint
 from ..training.callbacks import Callback, Checkpoint, load_training_state
+from ..training.checkpoint_selection import BestGenerator
+from ..training.diffaugment import parse_policy
 from ..training.distributed import DistributedContext, rank_seed, shard_rows
 from ..training.runtime import resolve_device
-from ..training.selection import BestGenerator
 from ..training.trainer import GANTrainer
 from ..utils._random import seeded_torch
 from ..utils._validation import class_label

@@ -13,7 +13,6 @@ import torch.nn.functional as F
 from torch import nn
 from tqdm.auto import tqdm
 
-from ..augment import diff_augment
 from ..ema import EMA
 from ..losses import (
     LOSSES,
@@ -23,6 +22,7 @@ from ..losses import (
     r1_penalty,
 )
 from .callbacks import Callback
+from .diffaugment import diff_augment
 from .distributed import (
     DistributedContext,
     broadcast_module,
@@ -73,7 +73,7 @@ class GANTrainer:
         (:func:`same_class_pairs`; no extra forward pass); 0 disables it.
     augment : tuple of str, default=()
         DiffAugment policy applied to real and generated samples before the
-        discriminator (see :func:`ganaug.augment.parse_policy`).
+        discriminator (see :func:`ganaug.training.diffaugment.parse_policy`).
     class_loss_weight : float, default=0.0
         Weight of the auxiliary classification loss (AC-GAN): the
         discriminator's classifier learns the real samples' classes, and the
