@@ -16,9 +16,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..data.images import ImageEncoder
 from ..losses import LOSSES
-from ..nets import CHANNELS_LAST
-from ..nets.conv import ConvDiscriminator
-from ..nets.translation import TranslationGenerator
+from ..nets import build_networks
 from ..training.distributed import local_device
 from ..training.runtime import resolve_device
 from ..training.translation import TranslationTrainer
@@ -29,8 +27,6 @@ from ._network import NetworkOversampler, _Run
 
 # Generator updates that epochs="auto" aims for, per number of spatial axes.
 AUTO_STEPS = {2: 1000, 3: 200}
-# Channel widths (generator, discriminator) per number of spatial axes.
-WIDTHS = {2: (8, 32), 3: (4, 16)}
 DEFAULT_AUGMENT = "translation,cutout"
 # Values translated per forward pass (bounds memory).
 TRANSLATION_ELEMENTS = 2**22
@@ -326,15 +322,13 @@ class TranslationOversampler(ImageInputMixin, NetworkOversampler):
         return AUTO_STEPS[len(self.encoder_.spatial_shape)]
 
     def _build_networks(self) -> tuple[torch.nn.Module, torch.nn.Module]:
-        spatial = self.encoder_.spatial_shape
-        g_width, d_width = WIDTHS[len(spatial)]
-        channels, n_classes = self.encoder_.channels, len(self.classes_)
-        generator = TranslationGenerator(channels, n_classes, spatial, width=g_width)
-        discriminator = ConvDiscriminator(
-            channels, n_classes, spatial, width=d_width, spectral_norm=self.spectral_norm
+        return build_networks(
+            "translation",
+            n_classes=len(self.classes_),
+            spectral_norm=self.spectral_norm,
+            channels=self.encoder_.channels,
+            spatial_shape=self.encoder_.spatial_shape,
         )
-        layout = CHANNELS_LAST[len(spatial)]
-        return generator.to(memory_format=layout), discriminator.to(memory_format=layout)
 
     def _make_trainer(self, generator, discriminator, policy, context) -> TranslationTrainer:
         return TranslationTrainer(
