@@ -37,7 +37,7 @@ from ganaug.evaluation._protocol import minority_target
 from ganaug.nets import CHANNELS_LAST
 from ganaug.nets.translation import TranslationGenerator
 from ganaug.over_sampling._gan import AUTO_STEPS
-from ganaug.over_sampling._selection import match_moments
+from ganaug.over_sampling._sample_choice import match_moments
 from ganaug.utils._random import draw_seed
 
 VARIANTS = {  # name: GANOversampler parameters

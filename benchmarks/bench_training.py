@@ -92,11 +92,11 @@ def run_case(
         torch.set_num_threads(threads)
     from torch.utils.flop_counter import FlopCounterMode
 
-    from ganaug.augment import parse_policy
     from ganaug.data.conditions import ClassBalancedBatches
     from ganaug.nets import build_networks
     from ganaug.over_sampling import GANOversampler
     from ganaug.training import GANTrainer
+    from ganaug.training.diffaugment import parse_policy
     from ganaug.training.runtime import resolve_device
 
     device = resolve_device(device_name)

@@ -115,3 +115,26 @@ def test_samples_outside_the_real_class_become_duplicates_with_a_warning(table, 
         X_res, y_res = sampler.fit_resample(X, y)
     assert np.bincount(y_res).tolist() == [30, 30] and sampler.synthetic_mask_.sum() == 0
     np.testing.assert_array_equal(X_res[len(X) :], X[sampler.source_indices_[len(X) :]])
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"params": {"epochs": 0}}, r"The 'epochs' parameter"),
+        ({"y": "continuous"}, r"Unknown label type"),
+        ({"y": "one class"}, r"class"),
+        ({"X": "nan"}, r"NaN"),
+    ],
+)
+def test_fit_generator_checks_its_input_as_fit_resample_does(table, change, message):
+    X, y = table
+    if change.get("y") == "continuous":
+        y = np.linspace(0, 1, len(y))
+    elif change.get("y") == "one class":
+        y = np.zeros(len(y), dtype=int)
+    if change.get("X") == "nan":
+        X = X.copy()
+        X[0, 0] = np.nan
+    for fit in ("fit_resample", "fit_generator"):
+        with pytest.raises(ValueError, match=message):
+            getattr(_sampler(**change.get("params", {})), fit)(X, y)

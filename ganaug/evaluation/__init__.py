@@ -5,7 +5,7 @@
 public so they can be used on their own.
 """
 
-from ..metrics import kernel_distance
+from ..distances import kernel_distance
 from ._cnn import CNNClassifier
 from ._fidelity import (
     column_distances,

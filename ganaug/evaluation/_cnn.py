@@ -26,8 +26,8 @@ from sklearn.utils.validation import check_is_fitted, check_random_state
 from torch import nn
 from tqdm.auto import tqdm
 
-from ..augment import translation
 from ..data.images import image_layout
+from ..training.diffaugment import translation
 from ..training.runtime import resolve_device
 from ..utils._random import draw_seed, seeded_torch
 from ..utils._validation import check_images

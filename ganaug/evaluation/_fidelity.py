@@ -17,7 +17,7 @@ from monai.metrics import FIDMetric
 from scipy.stats import wasserstein_distance
 from sklearn.metrics import pairwise_distances
 
-from ..metrics import check_feature_pair, kth_neighbour_radius
+from ..distances import check_feature_pair, kth_neighbour_radius
 
 
 def frechet_distance(real: np.ndarray, fake: np.ndarray) -> float:

@@ -20,7 +20,7 @@ from tqdm.auto import tqdm
 
 from ..data.images import image_layout
 from ..datasets._splits import check_groups, grouped_split, take_rows
-from ..metrics import kernel_distance
+from ..distances import kernel_distance
 from ..utils._validation import check_images
 from ._cnn import CNNClassifier
 from ._features import FeatureSpace, learned_feature_spaces, user_feature_space

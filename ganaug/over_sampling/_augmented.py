@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from numbers import Integral, Real
+from numbers import Real
 from typing import Any
 
 import numpy as np
@@ -13,7 +13,8 @@ from imblearn.utils import Substitution
 from sklearn.utils._param_validation import Interval
 
 from ..data.images import ImageEncoder
-from ._base import BALANCE_SYNTHETIC_DOC, ImageInputMixin, SyntheticOversampler
+from ..utils._docstring import parameter_docs
+from ._base import SyntheticOversampler
 
 # Probability that a copy's contrast, and its noise, are changed.
 GAMMA_PROB = NOISE_PROB = 0.5
@@ -21,15 +22,17 @@ GAMMA_PROB = NOISE_PROB = 0.5
 
 @Substitution(
     sampling_strategy=BaseOverSampler._sampling_strategy_docstring,
-    balance_synthetic=BALANCE_SYNTHETIC_DOC.format(
-        default="1.0",
+    **parameter_docs(
+        SyntheticOversampler._parameters_docstring,
+        balance_default="1.0",
         unbalanced="every new sample is an augmented copy of a real one.",
         balanced="Augmented only in the minority (None), the copies lowered a CNN's\n"
         "        AUROC on BreastMNIST at 1:10; augmented in every class, they raised it\n"
         "        (BENCHMARKS.md).",
+        and_tables="",
     ),
 )
-class AugmentedRandomOverSampler(ImageInputMixin, SyntheticOversampler):
+class AugmentedRandomOverSampler(SyntheticOversampler):
     """Over-sample images with randomly transformed copies of real ones.
 
     What a careful researcher does without a generator: duplicate real
@@ -74,12 +77,9 @@ class AugmentedRandomOverSampler(ImageInputMixin, SyntheticOversampler):
 
     {balance_synthetic}
 
-    image_shape : tuple of int, default=None
-        Shape of one sample when ``X`` holds flat rows, e.g. ``(28, 28)``.
+    {image_shape}
 
-    spatial_dims : {{2, 3}} or None, default=None
-        Spatial axes of a sample. None guesses: ``(A, H, W)`` is a channel-first
-        image when ``A <= 4``, else a volume.
+    {spatial_dims}
 
     Attributes
     ----------
@@ -127,8 +127,6 @@ class AugmentedRandomOverSampler(ImageInputMixin, SyntheticOversampler):
         "elastic": [Interval(Real, 0, 1, closed="both")],
         "gamma": [Interval(Real, 0, None, closed="left")],
         "noise": [Interval(Real, 0, None, closed="left")],
-        "image_shape": [tuple, list, None],
-        "spatial_dims": [Interval(Integral, 2, 3, closed="both"), None],
     }
 
     def __init__(
@@ -157,12 +155,6 @@ class AugmentedRandomOverSampler(ImageInputMixin, SyntheticOversampler):
         self.balance_synthetic = balance_synthetic
         self.image_shape = image_shape
         self.spatial_dims = spatial_dims
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = False
-        tags.input_tags.three_d_array = True
-        return tags
 
     def _fit_synthesis(self, X: np.ndarray, y: np.ndarray, rng) -> None:
         self._encoder = ImageEncoder(self.sample_shape_, self.spatial_dims).fit(X)

@@ -1,4 +1,5 @@
-"""What every ganaug over-sampler shares: how the returned rows are assembled.
+"""What every ganaug over-sampler shares: its input checks, and how the returned
+rows are assembled.
 
 A ganaug sampler makes *synthetic* rows (generator samples, augmented or
 translated copies) and tops classes up with *duplicates* of real rows, as
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from numbers import Real
+from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
@@ -25,9 +26,12 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_consistent_length, validate_data
 
-from ..utils._validation import check_images, check_not_sparse
+from ..utils._validation import check_images, check_not_sparse, check_tabular
 
-BALANCE_SYNTHETIC_DOC = """balance_synthetic : float or None, default={default}
+# The parameters every ganaug sampler has, for imblearn's ``Substitution``
+# through ``parameter_docs``; each sampler fills in the ``{placeholders}``.
+_SYNTHETIC_PARAMETERS = """\
+balance_synthetic : float or None, default={balance_default}
         Signature balancing. None: only the classes that ``sampling_strategy``
         over-samples receive synthetic samples:
         {unbalanced}
@@ -40,20 +44,89 @@ BALANCE_SYNTHETIC_DOC = """balance_synthetic : float or None, default={default}
         generator's texture, an augmentation's borders) is no cue to its
         class. Every class ends with about ``(1 + s)`` times the count
         ``sampling_strategy`` gives it.
-        {balanced}"""
+        {balanced}
+
+image_shape : tuple of int, default=None
+        Shape of one sample when ``X`` holds flat rows of images, e.g.
+        ``(28, 28)`` or ``(1, 28, 28, 28)``; None for ``X`` that already has
+        image axes{and_tables}.
+
+spatial_dims : {{2, 3}} or None, default=None
+        Spatial axes of a sample. None guesses: ``(A, H, W)`` is a channel-first
+        image when ``A <= 4``, else a volume.
+"""
 
 
 class SyntheticOversampler(BaseOverSampler):
-    """Base of ganaug's over-samplers: originals, duplicates and synthetic rows.
+    """Base of ganaug's over-samplers: input checks; originals, duplicates and synthetic rows.
 
-    Subclasses set ``balance_synthetic`` and implement :meth:`_fit_synthesis`,
-    :meth:`_synthetic_rows` and :meth:`_unbalanced_share`.
+    Subclasses set ``balance_synthetic``, ``image_shape`` and ``spatial_dims``
+    and implement :meth:`_fit_synthesis`, :meth:`_synthetic_rows` and
+    :meth:`_unbalanced_share`; one that also takes tables sets
+    ``_takes_tables`` and has ``categorical_features``.
     """
 
     _parameter_constraints: dict = {
         **BaseOverSampler._parameter_constraints,
         "balance_synthetic": [Interval(Real, 0, None, closed="neither"), None],
+        "image_shape": [tuple, list, None],
+        "spatial_dims": [Interval(Integral, 2, 3, closed="both"), None],
     }
+    _parameters_docstring = _SYNTHETIC_PARAMETERS
+    # Whether X may be a table (a 2-D array or a DataFrame) besides images and volumes.
+    _takes_tables = False
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = False
+        tags.input_tags.three_d_array = True
+        if self._takes_tables:
+            tags.input_tags.string = True
+            tags.input_tags.categorical = True
+            tags.input_tags.allow_nan = False
+        return tags
+
+    # -- input checks (imblearn's fit_resample calls _check_X_y) ---------------
+    def _is_image_input(self, X: Any) -> bool:
+        return not isinstance(X, pd.DataFrame) and (self.image_shape is not None or np.ndim(X) > 2)
+
+    def _check_X_y(self, X, y):
+        check_not_sparse(X)
+        if not self._takes_tables and (
+            isinstance(X, pd.DataFrame) or (np.ndim(X) == 2 and self.image_shape is None)
+        ):
+            raise ValueError(
+                f"{type(self).__name__} takes images or volumes, but X is a table "
+                "(2 axes); pass images (n, [C,] H, W), volumes (n, [C,] D, H, W), or flat "
+                "rows with image_shape. For tables, use RandomOverSampler or GANOversampler."
+            )
+        y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
+        if isinstance(X, pd.DataFrame):
+            self.feature_dtypes_ = X.dtypes.copy()
+        elif hasattr(self, "feature_dtypes_"):  # left by an earlier fit on a DataFrame
+            del self.feature_dtypes_
+        X_checked, self.sample_shape_, categorical = self._check_samples(X)
+        if self._takes_tables:
+            self.categorical_features_ = categorical
+        # Records n_features_in_ and feature_names_in_ the sklearn way.
+        validate_data(
+            self,
+            X=X if isinstance(X, pd.DataFrame) else X_checked,
+            reset=True,
+            skip_check_array=True,
+        )
+        self.n_features_in_ = math.prod(self.sample_shape_)
+        y = np.asarray(y)
+        check_consistent_length(X_checked, y)
+        return X_checked, y, binarize_y
+
+    def _check_samples(self, X) -> tuple[np.ndarray, tuple[int, ...], np.ndarray]:
+        """Images or a table, checked; with one sample's shape and the categorical columns."""
+        if not self._takes_tables or self._is_image_input(X):
+            X_checked, shape = check_images(X, self.image_shape, self.spatial_dims)
+            return X_checked, shape, np.array([], dtype=int)
+        X_checked, mask = check_tabular(X, self.categorical_features)
+        return X_checked, (X_checked.shape[1],), np.flatnonzero(mask)
 
     def _fit_synthesis(self, X: np.ndarray, y: np.ndarray, rng: np.random.RandomState) -> None:
         """Fit what makes synthetic rows (a generator, an augmentation) on checked X, y."""
@@ -113,23 +186,3 @@ class SyntheticOversampler(BaseOverSampler):
             np.concatenate([derived_from, duplicates]),
             np.arange(n_samples) < len(synthetic),
         )
-
-
-class ImageInputMixin:
-    """Input checks of the samplers that take images and volumes only."""
-
-    def _check_X_y(self, X, y):
-        check_not_sparse(X)
-        if isinstance(X, pd.DataFrame) or (np.ndim(X) == 2 and self.image_shape is None):
-            raise ValueError(
-                f"{type(self).__name__} takes images or volumes, but X is a table "
-                "(2 axes); pass images (n, [C,] H, W), volumes (n, [C,] D, H, W), or flat "
-                "rows with image_shape. For tables, use RandomOverSampler or GANOversampler."
-            )
-        y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
-        X, self.sample_shape_ = check_images(X, self.image_shape, self.spatial_dims)
-        validate_data(self, X=X, reset=True, skip_check_array=True)
-        self.n_features_in_ = math.prod(self.sample_shape_)
-        y = np.asarray(y)
-        check_consistent_length(X, y)
-        return X, y, binarize_y

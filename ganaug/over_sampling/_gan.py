@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import warnings
 from numbers import Integral, Real
 from typing import Any
@@ -11,39 +10,26 @@ import numpy as np
 import pandas as pd
 import torch
 from imblearn.over_sampling.base import BaseOverSampler
-from imblearn.utils import Substitution, check_target_type
+from imblearn.utils import Substitution
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import (
-    check_consistent_length,
-    check_is_fitted,
-    validate_data,
-)
+from sklearn.utils.validation import check_is_fitted
 
 from ..data.images import ImageEncoder
 from ..data.tabular import TabularEncoder
-from ..losses import LOSSES
-from ..metrics import kernel_distance
+from ..distances import kernel_distance
 from ..nets import build_networks
-from ..training.distributed import local_device
-from ..training.runtime import resolve_device
+from ..training.diffaugment import parse_policy
 from ..training.trainer import GANTrainer
+from ..utils._docstring import parameter_docs
 from ..utils._random import draw_seed, seeded_torch
-from ..utils._validation import (
-    check_images,
-    check_min_class_size,
-    check_not_sparse,
-    check_tabular,
-    class_label,
-)
-from ._base import BALANCE_SYNTHETIC_DOC
-from ._network import NetworkOversampler, _Run
-from ._selection import inside_real_manifold, match_moments
+from ..utils._validation import check_not_sparse, class_label
+from ._network import NetworkOversampler
+from ._sample_choice import inside_real_manifold, match_moments
 
 # Generator updates that epochs="auto" aims for, per data kind: enough for the
 # defaults to learn on small medical sets within the CPU budgets in BENCHMARKS.md.
 AUTO_STEPS = {"table": 1500, "image": 1200, "volume": 300}
-DEFAULT_AUGMENT = "translation,cutout"
 # Elements generated per forward pass when sampling (bounds memory).
 GENERATION_ELEMENTS = 2**22
 # checkpoint_selection="kid": generated samples per class and score.
@@ -53,20 +39,31 @@ SELECTION_SAMPLES = 500
 SAMPLE_CHOICE_PARAMS = ("synthetic_share", "balance_synthetic", "reject_outliers", "match_moments")
 
 
-_RANDOM_STATE_DOC = """random_state : int, RandomState instance or None, default=None
-        Seeds network initialisation, noise, batch sampling and augmentation.
-        The same integer on the same device, with the same number of CPU
-        threads, gives the same samples."""
+_SYNTHETIC_SHARE_EVIDENCE = """On the benchmarks in BENCHMARKS.md synthetic samples alone
+        lowered balanced accuracy well below random over-sampling (the
+        classifier learns the generator's narrower minority class); a quarter
+        synthetic was never significantly worse than random over-sampling, and
+        not better either (with ``match_moments``; without it, a logistic
+        regression on pixels lost 0.011 AUROC at 1:10 and 1:25)."""
 
 
 @Substitution(
     sampling_strategy=BaseOverSampler._sampling_strategy_docstring,
-    random_state=_RANDOM_STATE_DOC,
-    balance_synthetic=BALANCE_SYNTHETIC_DOC.format(
-        default="None",
+    **parameter_docs(
+        NetworkOversampler._parameters_docstring,
+        seeded="noise, batch sampling and augmentation",
+        auto_steps="1500 generator steps on tables, 1200 on 2D\n"
+        "        images and 300 on 3D volumes",
+        auto_augment_tables=" and none for tables",
+        class_loss_weight="1.0",
+        class_loss_note="It keeps minority samples recognisable as the minority.",
+        synthetic="come from the generator",
+        synthetic_share_evidence=_SYNTHETIC_SHARE_EVIDENCE,
+        balance_default="None",
         unbalanced="``synthetic_share`` of their new samples, the rest duplicates.",
         balanced="The outlier filter and moment matching apply to the synthetic\n"
         "        samples of every class, each against the class's real samples.",
+        and_tables=" and for tables",
     ),
 )
 class GANOversampler(NetworkOversampler):
@@ -104,13 +101,9 @@ class GANOversampler(NetworkOversampler):
         :class:`ganaug.nets.StyleGenerator`) for images and volumes.
         ``"auto"`` picks ``"mlp"`` or ``"conv"`` from the input.
 
-    epochs : int or "auto", default="auto"
-        Passes over the (class-balanced) training data. ``"auto"`` picks enough
-        passes for about 1500 generator steps on tables, 1200 on 2D images and
-        300 on 3D volumes, whatever the data set's size.
+    {epochs}
 
-    batch_size : int, default=32
-        Samples per training batch (capped at the number of training samples).
+    {batch_size}
 
     latent_dim : int, default=64
         Size of the generator's noise vector.
@@ -126,14 +119,11 @@ class GANOversampler(NetworkOversampler):
         every sample of a class has the mean style, less variety, fewer
         odd samples).
 
-    loss : {{"hinge", "bce", "wgan-gp", "lsgan"}}, default="hinge"
-        Adversarial loss. ``"wgan-gp"`` adds a gradient penalty.
+    {loss}
 
-    spectral_norm : bool, default=True
-        Spectral normalisation of the discriminator's layers.
+    {spectral_norm}
 
-    r1_gamma : float, default=0.0
-        Weight of the R1 gradient penalty on real samples (0 disables it).
+    {r1_gamma}
 
     lecam_weight : float, default=0.0
         Weight of the LeCam regulariser (Tseng et al. 2021), which keeps the
@@ -156,46 +146,19 @@ class GANOversampler(NetworkOversampler):
         0.2-0.4) but did not improve the downstream classifiers
         (BENCHMARKS.md), so it is off by default.
 
-    augment : str or None, default="auto"
-        Differentiable augmentation of real and generated samples before the
-        discriminator: a comma-separated subset of ``"translation"``,
-        ``"cutout"`` and ``"intensity"``. ``"auto"`` is
-        ``"translation,cutout"`` for images and volumes and none for tables.
+    {augment}
 
-    class_loss_weight : float, default=1.0
-        Weight of the auxiliary classification loss (AC-GAN): the
-        discriminator also learns to classify real samples, and the generator
-        is rewarded when its samples are classified as the class they were
-        made for, which keeps minority samples recognisable as the minority.
-        0 disables it.
+    {class_loss_weight}
 
-    ema_half_life : float, default=10000
-        Half-life, in samples, of the moving average of generator weights
-        that produces the samples (ramped up over the first 5% of training).
+    {ema_half_life}
 
-    generator_lr : float, default=1e-4
-        Adam learning rate of the generator.
+    {generator_lr}
 
-    discriminator_lr : float, default=4e-4
-        Adam learning rate of the discriminator. A faster discriminator (the
-        two time-scale update rule of Heusel et al. 2017, as in SAGAN and
-        BigGAN) gave the most varied samples in BENCHMARKS.md's comparison.
+    {discriminator_lr}
 
-    discriminator_steps : int, default=1
-        Discriminator updates per generator update.
+    {discriminator_steps}
 
-    synthetic_share : float, default=0.25
-        Share of the new samples of each class drawn from the generator; the
-        rest duplicate randomly chosen real samples of the class, as
-        ``RandomOverSampler`` does. 1.0 returns synthetic samples only. On the
-        benchmarks in BENCHMARKS.md synthetic samples alone lowered balanced
-        accuracy well below random over-sampling (the classifier learns the
-        generator's narrower minority class); a quarter synthetic was never
-        significantly worse than random over-sampling, and not better either
-        (with ``match_moments``; without it, a logistic regression on pixels
-        lost 0.011 AUROC at 1:10 and 1:25). Not used with
-        ``balance_synthetic``, whose new samples for ``sampling_strategy``
-        are all duplicates.
+    {synthetic_share}
 
     {balance_synthetic}
 
@@ -248,28 +211,17 @@ class GANOversampler(NetworkOversampler):
         boolean mask. ``"auto"`` takes non-numeric DataFrame columns
         (category, object, string, bool) and non-numeric array columns.
 
-    image_shape : tuple of int, default=None
-        Shape of one sample when ``X`` holds flat rows of images, e.g.
-        ``(28, 28)`` or ``(1, 28, 28, 28)``; None for tables and for ``X``
-        that already has image axes.
+    {image_shape}
 
-    spatial_dims : {{2, 3}} or None, default=None
-        Spatial axes of a sample. None guesses: ``(A, H, W)`` is a channel-first
-        image when ``A <= 4``, else a volume.
+    {spatial_dims}
 
-    device : str or torch.device, default="auto"
-        ``"auto"`` uses CUDA when available, else the CPU.
+    {device}
 
-    amp : bool, default=True
-        Mixed precision on CUDA (bfloat16, or float16 with gradient scaling).
-        No effect on the CPU.
+    {amp}
 
-    compile : bool, default=False
-        Compile the networks with ``torch.compile`` for training: slower to
-        start (tens of seconds), faster per step on a GPU for long runs.
+    {compile}
 
-    verbose : int, default=1
-        Show a progress bar while training; 0 silences it.
+    {verbose}
 
     Attributes
     ----------
@@ -355,37 +307,20 @@ class GANOversampler(NetworkOversampler):
     _parameter_constraints: dict = {
         **NetworkOversampler._parameter_constraints,
         "architecture": [StrOptions({"auto", "mlp", "conv", "style"})],
-        "epochs": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
-        "batch_size": [Interval(Integral, 2, None, closed="left")],
         "latent_dim": [Interval(Integral, 1, None, closed="left")],
         "style_mixing": [Interval(Real, 0, 1, closed="both")],
         "truncation_psi": [Interval(Real, 0, 1, closed="both")],
-        "loss": [StrOptions(set(LOSSES))],
-        "spectral_norm": ["boolean"],
-        "r1_gamma": [Interval(Real, 0, None, closed="left")],
         "lecam_weight": [Interval(Real, 0, None, closed="left")],
         "mode_seeking_weight": [Interval(Real, 0, None, closed="left")],
-        "augment": [str, None],
-        "class_loss_weight": [Interval(Real, 0, None, closed="left")],
-        "ema_half_life": [Interval(Real, 0, None, closed="left")],
-        "generator_lr": [Interval(Real, 0, None, closed="neither")],
-        "discriminator_lr": [Interval(Real, 0, None, closed="neither")],
-        "discriminator_steps": [Interval(Integral, 1, None, closed="left")],
-        "synthetic_share": [Interval(Real, 0, 1, closed="both")],
         "reject_outliers": ["boolean"],
         "match_moments": ["boolean"],
         "checkpoint_selection": [StrOptions({"last", "kid"})],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left"), None],
         "train_on": [StrOptions({"all", "target"})],
         "categorical_features": [StrOptions({"auto"}), "array-like"],
-        "image_shape": [tuple, list, None],
-        "spatial_dims": [Interval(Integral, 2, 3, closed="both"), None],
-        "device": [str, torch.device],
-        "amp": ["boolean"],
-        "compile": ["boolean"],
-        "verbose": ["verbose"],
     }
-
+    _takes_tables = True
+    _auto_steps_by_kind = AUTO_STEPS
     SAMPLE_CHOICE_PARAMS = SAMPLE_CHOICE_PARAMS
 
     def __init__(
@@ -459,59 +394,26 @@ class GANOversampler(NetworkOversampler):
         self.compile = compile
         self.verbose = verbose
 
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = False
-        tags.input_tags.string = True
-        tags.input_tags.categorical = True
-        tags.input_tags.three_d_array = True
-        tags.input_tags.allow_nan = False
-        return tags
-
-    # -- input checks ---------------------------------------------------------
-    def _is_image_input(self, X: Any) -> bool:
-        return not isinstance(X, pd.DataFrame) and (self.image_shape is not None or np.ndim(X) > 2)
-
-    def _check_X_y(self, X, y):
-        check_not_sparse(X)
-        y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
-        if isinstance(X, pd.DataFrame):
-            self.feature_dtypes_ = X.dtypes.copy()
-        elif hasattr(self, "feature_dtypes_"):  # left by an earlier fit on a DataFrame
-            del self.feature_dtypes_
-        X_checked, self.sample_shape_, self.categorical_features_ = self._check_samples(X)
-        # Records n_features_in_ and feature_names_in_ the sklearn way.
-        validate_data(
-            self,
-            X=X if isinstance(X, pd.DataFrame) else X_checked,
-            reset=True,
-            skip_check_array=True,
-        )
-        self.n_features_in_ = math.prod(self.sample_shape_)
-        y = np.asarray(y)
-        check_consistent_length(X_checked, y)
-        return X_checked, y, binarize_y
-
-    def _check_samples(self, X) -> tuple[np.ndarray, tuple[int, ...], np.ndarray]:
-        """Images or a table, checked; with one sample's shape and the categorical columns."""
-        if self._is_image_input(X):
-            X_checked, shape = check_images(X, self.image_shape, self.spatial_dims)
-            return X_checked, shape, np.array([], dtype=int)
-        X_checked, mask = check_tabular(X, self.categorical_features)
-        return X_checked, (X_checked.shape[1],), np.flatnonzero(mask)
-
     # -- fitting --------------------------------------------------------------
-    def _data_kind(self) -> str:
-        if isinstance(self.encoder_, TabularEncoder):
-            return "table"
-        return "volume" if len(self.encoder_.spatial_shape) == 3 else "image"
+    def _check_training_params(self) -> None:
+        if self.n_iter_no_change is not None and self.checkpoint_selection != "kid":
+            raise ValueError(
+                f"n_iter_no_change={self.n_iter_no_change} stops training when the "
+                "checkpoint score stops improving, which needs checkpoint_selection='kid'; "
+                "set it, or leave n_iter_no_change=None."
+            )
 
-    def _make_encoder(self, X: np.ndarray) -> TabularEncoder | ImageEncoder:
+    def _training_rows(self, y: np.ndarray, targets: list):
+        return np.isin(y, targets) if self.train_on == "target" else slice(None)
+
+    def _fit_encoder(self, X: np.ndarray) -> None:
         if self._is_image_input(X):
-            return ImageEncoder(self.sample_shape_, self.spatial_dims)
-        mask = np.zeros(X.shape[1], dtype=bool)
-        mask[self.categorical_features_] = True
-        return TabularEncoder(categorical=mask)
+            super()._fit_encoder(X)
+        else:
+            mask = np.zeros(X.shape[1], dtype=bool)
+            mask[self.categorical_features_] = True
+            self.encoder_ = TabularEncoder(categorical=mask).fit(X)
+        self.architecture_ = self._resolve_architecture()
 
     def _resolve_architecture(self) -> str:
         is_image = isinstance(self.encoder_, ImageEncoder)
@@ -525,42 +427,29 @@ class GANOversampler(NetworkOversampler):
         return self.architecture
 
     def _network_kwargs(self) -> dict:
-        kwargs: dict = {
-            "n_classes": len(self.classes_),
-            "latent_dim": self.latent_dim,
-            "spectral_norm": self.spectral_norm,
-        }
-        if isinstance(self.encoder_, ImageEncoder):
-            kwargs["channels"] = self.encoder_.channels
-            kwargs["spatial_shape"] = self.encoder_.spatial_shape
-            if self.architecture_ == "style":
-                kwargs["style_mixing"] = self.style_mixing
-        else:
+        kwargs = {**super()._network_kwargs(), "latent_dim": self.latent_dim}
+        if isinstance(self.encoder_, TabularEncoder):
             kwargs["output_spans"] = self.encoder_.output_spans_
+        elif self.architecture_ == "style":
+            kwargs["style_mixing"] = self.style_mixing
         return kwargs
 
     def _encode(self, X: np.ndarray) -> torch.Tensor:
-        if isinstance(self.encoder_, ImageEncoder):
-            Z = self.encoder_.transform(X.reshape(len(X), *self.sample_shape_))
-            if self.architecture_ == "mlp":
-                Z = Z.reshape(len(Z), -1)
-        else:
-            Z = self.encoder_.transform(X)
-        return torch.from_numpy(np.ascontiguousarray(Z))
+        if isinstance(self.encoder_, TabularEncoder):
+            return torch.from_numpy(np.ascontiguousarray(self.encoder_.transform(X)))
+        Z = super()._encode(X)
+        return Z.reshape(len(Z), -1) if self.architecture_ == "mlp" else Z
 
     def _augment_policy(self) -> tuple[str, ...]:
-        policy = self._image_augment_policy(
-            None if self.architecture_ == "mlp" else DEFAULT_AUGMENT
-        )
-        if self.architecture_ == "mlp" and policy:
+        if self.architecture_ != "mlp":
+            return super()._augment_policy()
+        policy = parse_policy(None if self.augment == "auto" else self.augment)
+        if policy:
             raise ValueError(
                 f"augment={self.augment!r} applies to images and volumes only; "
                 "use augment=None (or 'auto') with architecture='mlp'."
             )
         return policy
-
-    def _auto_steps(self) -> int:
-        return AUTO_STEPS[self._data_kind()]
 
     def _build_networks(self) -> tuple[torch.nn.Module, torch.nn.Module]:
         return build_networks(self.architecture_, **self._network_kwargs())
@@ -573,6 +462,11 @@ class GANOversampler(NetworkOversampler):
             mode_seeking_weight=self.mode_seeking_weight,
             **self._common_trainer_kwargs(policy, context),
         )
+
+    def _checkpoint_score(self, Z: torch.Tensor, codes: np.ndarray, seed: int):
+        if self.checkpoint_selection != "kid":
+            return None
+        return self._kid_to_real(Z, codes, seed), self.n_iter_no_change
 
     def _kid_to_real(self, Z: torch.Tensor, codes: np.ndarray, seed: int):
         """Score for :class:`BestGenerator`: mean kernel distance to each target class."""
@@ -595,26 +489,7 @@ class GANOversampler(NetworkOversampler):
 
         return score
 
-    def _fit_generator(self, X: np.ndarray, y: np.ndarray, rng, run: _Run) -> None:
-        """Fit encoder and networks on checked ``X, y``; ``rng`` then draws samples."""
-        targets = [cls for cls, n in self.sampling_strategy_.items() if n > 0]
-        check_min_class_size(y, targets)
-        if self.n_iter_no_change is not None and self.checkpoint_selection != "kid":
-            raise ValueError(
-                f"n_iter_no_change={self.n_iter_no_change} stops training when the "
-                "checkpoint score stops improving, which needs checkpoint_selection='kid'; "
-                "set it, or leave n_iter_no_change=None."
-            )
-        self.device_ = local_device(resolve_device(self.device), run.distributed)
-        self.classes_, codes = np.unique(y, return_inverse=True)
-        rows = np.isin(y, targets) if self.train_on == "target" else slice(None)
-        self.encoder_ = self._make_encoder(X).fit(X[rows])
-        self.architecture_ = self._resolve_architecture()
-        policy = self._augment_policy()  # refuses a bad policy before any training
-        Z, codes, seed = self._encode(X[rows]), codes[rows], draw_seed(rng)
-        # Built before any sharding, so that every process scores against every real row.
-        score = self._kid_to_real(Z, codes, seed) if self.checkpoint_selection == "kid" else None
-        trainer, selector = self._train_networks(Z, codes, policy, seed, run, score)
+    def _keep_trained(self, trainer: GANTrainer, selector) -> None:
         self.checkpoint_scores_ = selector.scores if selector is not None else []
         self.selected_step_ = selector.best_step if selector is not None else trainer.step
 
@@ -810,14 +685,9 @@ class GANOversampler(NetworkOversampler):
                 "had during fit: a DataFrame with the same columns, or an array of the "
                 "same sample shape."
             )
-        X_checked, shape, _ = self._check_samples(X)
-        if tuple(shape) != tuple(self.sample_shape_):
-            raise ValueError(
-                f"match_to holds samples of shape {tuple(shape)}, but the sampler was fitted "
-                f"on samples of shape {tuple(self.sample_shape_)}; pass real samples of "
-                f"class {class_label(y)} in the same form as X."
-            )
-        return X_checked
+        return self._check_fitted_shape(
+            X, "match_to", f"pass real samples of class {class_label(y)} in the same form as X."
+        )
 
 
 def _slerp(start: torch.Tensor, end: torch.Tensor, t: torch.Tensor) -> torch.Tensor:

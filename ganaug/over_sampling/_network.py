@@ -1,65 +1,156 @@
-"""What the samplers that train networks share: the training run, long runs with
-checkpoints and processes, saving, loading and pickling."""
+"""What the samplers that train networks share: their parameters, the fit that
+trains the networks, long runs with checkpoints and processes, saving, loading
+and pickling."""
 
 from __future__ import annotations
 
 import copy
-import math
 import os
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from numbers import Integral, Real
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import torch
-from imblearn.utils import check_sampling_strategy
 from sklearn.utils import check_random_state
-from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ..augment import parse_policy
-from ..data.conditions import ClassBalancedBatches
+from ..data.images import ImageEncoder
+from ..data.tabular import TabularEncoder
 from ..io.checkpoint import load_checkpoint, save_checkpoint
-from ..training.callbacks import Callback, Checkpoint, load_training_state
-from ..training.distributed import DistributedContext, rank_seed, shard_rows
+from ..losses import LOSSES
+from ..training.callbacks import Callback
+from ..training.checkpoint_selection import BestGenerator
+from ..training.diffaugment import parse_policy
+from ..training.distributed import DistributedContext
+from ..training.run_setup import TrainingRun
 from ..training.runtime import resolve_device
-from ..training.selection import BestGenerator
 from ..training.trainer import GANTrainer
-from ..utils._random import seeded_torch
-from ..utils._validation import class_label
+from ..utils._random import draw_seed
+from ..utils._validation import check_min_class_size, class_label
 from ._base import SyntheticOversampler
 from ._persistence import from_checkpoint, plain_params, to_checkpoint
 
-# Scores per run of a checkpoint-selection callback.
-SELECTION_SCORES = 20
+DEFAULT_AUGMENT = "translation,cutout"
 
+# The parameters every network sampler has, for imblearn's ``Substitution``
+# through ``parameter_docs``; each sampler fills in the ``{placeholders}``.
+_NETWORK_PARAMETERS = """\
+random_state : int, RandomState instance or None, default=None
+        Seeds network initialisation, {seeded}.
+        The same integer on the same device, with the same number of CPU
+        threads, gives the same samples.
 
-@dataclass
-class _Run:
-    """How one training run goes beyond a plain fit: hooks, resume state, processes."""
+epochs : int or "auto", default="auto"
+        Passes over the (class-balanced) training data. ``"auto"`` picks
+        enough passes for about {auto_steps}, whatever the data set's size.
 
-    callbacks: list[Callback] = field(default_factory=list)
-    distributed: DistributedContext | None = None
-    resume_state: dict | None = None
+batch_size : int, default=32
+        Samples per training batch (capped at the number of training samples).
+
+loss : {{"hinge", "bce", "wgan-gp", "lsgan"}}, default="hinge"
+        Adversarial loss. ``"wgan-gp"`` adds a gradient penalty.
+
+spectral_norm : bool, default=True
+        Spectral normalisation of the discriminator's layers.
+
+r1_gamma : float, default=0.0
+        Weight of the R1 gradient penalty on real samples (0 disables it).
+
+augment : str or None, default="auto"
+        Differentiable augmentation of real and generated samples before the
+        discriminator: a comma-separated subset of ``"translation"``,
+        ``"cutout"`` and ``"intensity"``. ``"auto"`` is
+        ``"translation,cutout"`` for images and volumes{auto_augment_tables}.
+
+class_loss_weight : float, default={class_loss_weight}
+        Weight of the auxiliary classification loss (AC-GAN): the
+        discriminator also learns to classify real samples, and the generator
+        is rewarded when its samples are classified as the class they were
+        made for. 0 disables it.
+        {class_loss_note}
+
+ema_half_life : float, default=10000
+        Half-life, in samples, of the moving average of generator weights
+        that produces the samples (ramped up over the first 5% of training).
+
+generator_lr : float, default=1e-4
+        Adam learning rate of the generator.
+
+discriminator_lr : float, default=4e-4
+        Adam learning rate of the discriminator. A faster discriminator (the
+        two time-scale update rule of Heusel et al. 2017, as in SAGAN and
+        BigGAN) gave the most varied samples in BENCHMARKS.md's comparison.
+
+discriminator_steps : int, default=1
+        Discriminator updates per generator update.
+
+synthetic_share : float, default=0.25
+        Share of the new samples of each class that {synthetic}; the
+        rest duplicate randomly chosen real samples of the class, as
+        ``RandomOverSampler`` does. 1.0 returns synthetic samples only. Not
+        used with ``balance_synthetic``, whose new samples for
+        ``sampling_strategy`` are all duplicates.
+        {synthetic_share_evidence}
+
+device : str or torch.device, default="auto"
+        ``"auto"`` uses CUDA when available, else the CPU.
+
+amp : bool, default=True
+        Mixed precision on CUDA (bfloat16, or float16 with gradient scaling).
+        No effect on the CPU.
+
+compile : bool, default=False
+        Compile the networks with ``torch.compile`` for training: slower to
+        start (tens of seconds), faster per step on a GPU for long runs.
+
+verbose : int, default=1
+        Show a progress bar while training; 0 silences it.
+"""
 
 
 class NetworkOversampler(SyntheticOversampler):
     """Base of the samplers whose synthetic rows come from a trained generator.
 
-    Subclasses implement :meth:`_fit_generator` (encode, then
-    :meth:`_train_networks`), :meth:`_build_networks`, :meth:`_make_trainer`
-    and :meth:`_auto_steps`, and name in ``SAMPLE_CHOICE_PARAMS`` the
+    It declares the parameters they share (constraints and docs) and fits
+    them in one template, :meth:`_fit_generator`: the class-size check, the
+    device, ``classes_``, the encoder, the augmentation policy, then the
+    training run. Subclasses implement :meth:`_build_networks` and
+    :meth:`_make_trainer`, set ``_auto_steps_by_kind`` (generator updates
+    ``epochs="auto"`` aims for, per :meth:`_data_kind`), may override the
+    template's other hooks, and name in ``SAMPLE_CHOICE_PARAMS`` the
     parameters that only choose among the trained generator's samples.
     """
 
+    _parameter_constraints: dict = {
+        **SyntheticOversampler._parameter_constraints,
+        "epochs": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
+        "batch_size": [Interval(Integral, 2, None, closed="left")],
+        "loss": [StrOptions(set(LOSSES))],
+        "spectral_norm": ["boolean"],
+        "r1_gamma": [Interval(Real, 0, None, closed="left")],
+        "augment": [str, None],
+        "class_loss_weight": [Interval(Real, 0, None, closed="left")],
+        "ema_half_life": [Interval(Real, 0, None, closed="left")],
+        "generator_lr": [Interval(Real, 0, None, closed="neither")],
+        "discriminator_lr": [Interval(Real, 0, None, closed="neither")],
+        "discriminator_steps": [Interval(Integral, 1, None, closed="left")],
+        "synthetic_share": [Interval(Real, 0, 1, closed="both")],
+        "device": [str, torch.device],
+        "amp": ["boolean"],
+        "compile": ["boolean"],
+        "verbose": ["verbose"],
+    }
+    _parameters_docstring = SyntheticOversampler._parameters_docstring + _NETWORK_PARAMETERS
+
     SAMPLE_CHOICE_PARAMS: tuple[str, ...] = ()
+    # Samples that every class to over-sample needs.
+    _min_class_size = 2
+    _auto_steps_by_kind: dict[str, int] = {}
 
     # -- hooks ----------------------------------------------------------------
-    def _fit_generator(self, X: np.ndarray, y: np.ndarray, rng, run: _Run) -> None:
-        """Fit the encoder and the networks on checked ``X, y``."""
-        raise NotImplementedError
-
     def _build_networks(self) -> tuple[torch.nn.Module, torch.nn.Module]:
         """A fresh generator and discriminator for the fitted encoder and classes."""
         raise NotImplementedError
@@ -68,21 +159,92 @@ class NetworkOversampler(SyntheticOversampler):
         """The trainer of the two networks, with the sampler's settings."""
         raise NotImplementedError
 
+    def _check_training_params(self) -> None:
+        """Refuse parameters that contradict each other (before any work)."""
+
+    def _training_rows(self, y: np.ndarray, targets: list) -> Any:
+        """Which rows the networks learn from (an index for ``X``): all of them."""
+        return slice(None)
+
+    def _fit_encoder(self, X: np.ndarray) -> None:
+        """Set ``encoder_``, fitted on the training rows ``X`` (images here)."""
+        self.encoder_ = ImageEncoder(self.sample_shape_, self.spatial_dims).fit(X)
+
+    def _augment_policy(self) -> tuple[str, ...]:
+        """The DiffAugment policy of ``augment``; refuses an unknown one."""
+        return parse_policy(DEFAULT_AUGMENT if self.augment == "auto" else self.augment)
+
+    def _encode(self, X: np.ndarray) -> torch.Tensor:
+        """Checked samples as the networks take them."""
+        Z = self.encoder_.transform(X.reshape(len(X), *self.sample_shape_))
+        return torch.from_numpy(np.ascontiguousarray(Z))
+
+    def _checkpoint_score(self, Z: torch.Tensor, codes: np.ndarray, seed: int):
+        """``(score, patience)`` for checkpoint selection, or None to keep the last generator."""
+        return None
+
+    def _keep_trained(self, trainer: GANTrainer, selector: BestGenerator | None) -> None:
+        """Keep what the sampler needs of the training beyond ``generator_`` and ``history_``."""
+
+    def _network_kwargs(self) -> dict:
+        """:func:`ganaug.nets.build_networks`'s settings for the fitted encoder and classes."""
+        kwargs: dict = {"n_classes": len(self.classes_), "spectral_norm": self.spectral_norm}
+        if isinstance(self.encoder_, ImageEncoder):
+            kwargs["channels"] = self.encoder_.channels
+            kwargs["spatial_shape"] = self.encoder_.spatial_shape
+        return kwargs
+
+    def _data_kind(self) -> str:
+        """``"table"``, ``"image"`` or ``"volume"``: what the fitted encoder encodes."""
+        if isinstance(self.encoder_, TabularEncoder):
+            return "table"
+        return "volume" if len(self.encoder_.spatial_shape) == 3 else "image"
+
     def _auto_steps(self) -> int:
         """Generator updates that ``epochs="auto"`` aims for."""
-        raise NotImplementedError
+        return self._auto_steps_by_kind[self._data_kind()]
 
-    # -- shared ---------------------------------------------------------------
+    # -- the fit --------------------------------------------------------------
+    def _fit_generator(self, X: np.ndarray, y: np.ndarray, rng, run: TrainingRun) -> None:
+        """Fit the encoder and train the networks on checked ``X, y``."""
+        targets = [cls for cls, n in self.sampling_strategy_.items() if n > 0]
+        check_min_class_size(y, targets, minimum=self._min_class_size)
+        self._check_training_params()
+        self.device_ = run.device(self.device)
+        self.classes_, codes = np.unique(y, return_inverse=True)
+        rows = self._training_rows(y, targets)
+        self._fit_encoder(X[rows])
+        policy = self._augment_policy()  # refuses a bad policy before any training
+        Z, codes, seed = self._encode(X[rows]), codes[rows], draw_seed(rng)
+        # Scored against every real row: taken before a distributed run shares them out.
+        score, patience = self._checkpoint_score(Z, codes, seed) or (None, None)
+        trainer, selector = run.fit(
+            lambda context: self._make_trainer(*self._build_networks(), policy, context),
+            Z,
+            codes,
+            batch_size=self.batch_size,
+            epochs=self.epochs,
+            auto_steps=self._auto_steps(),
+            seed=seed,
+            device=self.device_,
+            score=score,
+            patience=patience,
+        )
+        self.history_ = trainer.history
+        self.generator_ = trainer.ema.model
+        self._keep_trained(trainer, selector)
+
+    def _fit_resample(self, X, y, *, training_run: TrainingRun | None = None):
+        if training_run is None:
+            return super()._fit_resample(X, y)
+        # fit_generator: train only. imblearn's fit_resample, which checked X and y,
+        # hands back what this returns; fit_generator drops it.
+        training_run.begin({"params": self._resumable_params(), "n_samples": len(y)})
+        self._fit_generator(X, y, check_random_state(self.random_state), training_run)
+        return X, y
+
     def _fit_synthesis(self, X: np.ndarray, y: np.ndarray, rng) -> None:
-        self._fit_generator(X, y, rng, _Run())
-
-    def _check_class(self, y: Any) -> None:
-        """Refuse a class the sampler was not fitted on, naming the ones it was."""
-        if y not in set(self.classes_.tolist()):
-            raise ValueError(
-                f"y={class_label(y)} is not a class seen during fit; choose one of "
-                f"{self.classes_.tolist()}."
-            )
+        self._fit_generator(X, y, rng, TrainingRun())
 
     def _common_trainer_kwargs(self, policy: tuple[str, ...], context) -> dict:
         """:class:`GANTrainer` settings that every network sampler has."""
@@ -102,59 +264,26 @@ class NetworkOversampler(SyntheticOversampler):
             "verbose": self.verbose,
         }
 
-    def _image_augment_policy(self, default: str) -> tuple[str, ...]:
-        """The DiffAugment policy of ``augment`` for images (``"auto"``: ``default``)."""
-        return parse_policy(default if self.augment == "auto" else self.augment)
+    # -- checks after fitting ---------------------------------------------------
+    def _check_class(self, y: Any) -> None:
+        """Refuse a class the sampler was not fitted on, naming the ones it was."""
+        if y not in set(self.classes_.tolist()):
+            raise ValueError(
+                f"y={class_label(y)} is not a class seen during fit; choose one of "
+                f"{self.classes_.tolist()}."
+            )
 
-    def _train_networks(
-        self,
-        Z: torch.Tensor,
-        codes: np.ndarray,
-        policy: tuple[str, ...],
-        seed: int,
-        run: _Run,
-        score: Callable[[torch.nn.Module], float] | None = None,
-    ) -> tuple[GANTrainer, BestGenerator | None]:
-        """Train the networks on encoded samples ``Z`` of class codes ``codes``.
+    def _check_fitted_shape(self, X, name: str, fix: str) -> np.ndarray:
+        """``X`` checked as samples of the shape the sampler was fitted on."""
+        X_checked, shape, _ = self._check_samples(X)
+        if tuple(shape) != tuple(self.sample_shape_):
+            raise ValueError(
+                f"{name} holds samples of shape {tuple(shape)}, but the sampler was fitted "
+                f"on samples of shape {tuple(self.sample_shape_)}; {fix}"
+            )
+        return X_checked
 
-        With ``score``, a :class:`BestGenerator` callback keeps the generator
-        it scores lowest. Sets ``generator_`` (the averaged generator) and
-        ``history_``; returns the trainer and that callback.
-        """
-        context = run.distributed
-        n_batches = None
-        if context is not None and context.is_parallel:
-            # Each process trains on its own rows; all take the same number of steps.
-            n_batches = math.ceil(len(codes) / (context.world_size * self.batch_size))
-            rows = shard_rows(codes, context)
-            Z, codes = Z[rows], codes[rows]
-        batches = ClassBalancedBatches(
-            Z.to(self.device_),
-            torch.as_tensor(codes, device=self.device_),
-            self.batch_size,
-            n_batches=n_batches,
-        )
-        epochs = self.epochs
-        if epochs == "auto":
-            epochs = max(1, math.ceil(self._auto_steps() / len(batches)))
-        callbacks, selector = list(run.callbacks), None
-        if score is not None:
-            every = max(1, epochs * len(batches) // SELECTION_SCORES)
-            patience = getattr(self, "n_iter_no_change", None)
-            selector = BestGenerator(score, every, patience=patience)
-            callbacks.insert(0, selector)  # scores a step before a checkpoint saves it
-        with seeded_torch(seed, self.device_):
-            generator, discriminator = self._build_networks()
-            if context is not None and context.is_parallel:
-                # Same initial weights on every process; then each its own noise and batches.
-                torch.manual_seed(rank_seed(seed, context))
-            trainer = self._make_trainer(generator, discriminator, policy, context)
-            if run.resume_state is not None:
-                trainer.load_state_dict(run.resume_state)
-            self.history_ = trainer.fit(batches, epochs, callbacks)
-        self.generator_ = trainer.ema.model
-        return trainer, selector
-
+    # -- long runs --------------------------------------------------------------
     def fit_generator(
         self,
         X,
@@ -204,20 +333,16 @@ class NetworkOversampler(SyntheticOversampler):
         self : object
             The fitted sampler.
         """
-        self._validate_params()
-        check_classification_targets(y)
-        X, y, _ = self._check_X_y(X, y)
-        self.sampling_strategy_ = check_sampling_strategy(
-            self.sampling_strategy, y, self._sampling_type
+        run = TrainingRun(
+            callbacks=callbacks,
+            distributed=distributed,
+            checkpoint=checkpoint,
+            checkpoint_every=checkpoint_every,
+            resume=resume,
         )
-        run = _Run(callbacks=list(callbacks), distributed=distributed)
-        if checkpoint is not None:
-            metadata = {"params": self._resumable_params(), "n_samples": len(y)}
-            if resume and Path(checkpoint).is_file():
-                run.resume_state, saved = load_training_state(checkpoint)
-                _check_same_run(saved, metadata, checkpoint)
-            run.callbacks.append(Checkpoint(checkpoint, checkpoint_every, metadata))
-        self._fit_generator(X, y, check_random_state(self.random_state), run)
+        # imblearn's fit_resample checks the parameters, X and y and sets
+        # sampling_strategy_, as for any fit; the run makes it train only.
+        self.fit_resample(X, y, training_run=run)
         return self
 
     def _resumable_params(self) -> dict:
@@ -288,17 +413,3 @@ class NetworkOversampler(SyntheticOversampler):
             _, discriminator = self._build_networks()
             discriminator.load_state_dict(weights)
             self.discriminator_ = discriminator.to(self.device_).eval().requires_grad_(False)
-
-
-def _check_same_run(saved: dict, current: dict, path: Any) -> None:
-    changed = sorted(
-        k
-        for k in set(saved["params"]) | set(current["params"])
-        if saved["params"].get(k) != current["params"].get(k)
-    )
-    if changed or saved["n_samples"] != current["n_samples"]:
-        what = f"parameters {changed}" if changed else "the number of samples"
-        raise ValueError(
-            f"{path} was written by a run with different {what}; resume with the same "
-            "settings and data, or start a new run with another checkpoint file."
-        )

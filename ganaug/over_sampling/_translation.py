@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from numbers import Integral, Real
+from numbers import Real
 from typing import Any
 
 import numpy as np
@@ -14,38 +14,41 @@ from imblearn.utils import Substitution
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ..data.images import ImageEncoder
-from ..losses import LOSSES
-from ..nets import CHANNELS_LAST
-from ..nets.conv import ConvDiscriminator
-from ..nets.translation import TranslationGenerator
-from ..training.distributed import local_device
-from ..training.runtime import resolve_device
+from ..nets import build_networks
 from ..training.translation import TranslationTrainer
-from ..utils._random import draw_seed
-from ..utils._validation import check_images, check_min_class_size, class_label
-from ._base import BALANCE_SYNTHETIC_DOC, ImageInputMixin
-from ._network import NetworkOversampler, _Run
+from ..utils._docstring import parameter_docs
+from ..utils._validation import class_label
+from ._network import NetworkOversampler
 
-# Generator updates that epochs="auto" aims for, per number of spatial axes.
-AUTO_STEPS = {2: 1000, 3: 200}
-# Channel widths (generator, discriminator) per number of spatial axes.
-WIDTHS = {2: (8, 32), 3: (4, 16)}
-DEFAULT_AUGMENT = "translation,cutout"
+# Generator updates that epochs="auto" aims for, per data kind.
+AUTO_STEPS = {"image": 1000, "volume": 200}
 # Values translated per forward pass (bounds memory).
 TRANSLATION_ELEMENTS = 2**22
 
 
 @Substitution(
     sampling_strategy=BaseOverSampler._sampling_strategy_docstring,
-    balance_synthetic=BALANCE_SYNTHETIC_DOC.format(
-        default="None",
+    **parameter_docs(
+        NetworkOversampler._parameters_docstring,
+        seeded="batches, augmentation and the choice of\n        source images",
+        auto_steps="1000 generator steps on 2D images and 200 on\n        volumes",
+        auto_augment_tables="",
+        class_loss_weight="5.0",
+        class_loss_note="At 1.0, or with a third of the default steps, BreastMNIST\n"
+        "        translations barely moved toward their target class under an\n"
+        "        independent classifier.",
+        synthetic="are translations",
+        synthetic_share_evidence="A quarter measured better than translations alone on\n"
+        "        BreastMNIST at 1:25 and 1:50 (BENCHMARKS.md); 1.0 shows the\n"
+        "        translations on their own.",
+        balance_default="None",
         unbalanced="``synthetic_share`` of their new samples are translations.",
         balanced="Each class's translations come from the sources ``translate_from``\n"
         "        names for it, the majority's from the minority images included.",
+        and_tables="",
     ),
 )
-class TranslationOversampler(ImageInputMixin, NetworkOversampler):
+class TranslationOversampler(NetworkOversampler):
     """Over-sample images by translating real images of the other classes.
 
     Most of a new minority sample's content (anatomy, background, texture,
@@ -67,38 +70,21 @@ class TranslationOversampler(ImageInputMixin, NetworkOversampler):
     ----------
     {sampling_strategy}
 
-    random_state : int, RandomState instance or None, default=None
-        Seeds network initialisation, batches, augmentation and the choice of
-        source images. The same integer on the same device, with the same
-        number of CPU threads, gives the same samples.
+    {random_state}
 
-    epochs : int or "auto", default="auto"
-        Passes over the (class-balanced) training data. ``"auto"`` picks enough
-        passes for about 1000 generator steps on 2D images and 200 on volumes.
+    {epochs}
 
-    batch_size : int, default=32
-        Samples per training batch (capped at the number of samples).
+    {batch_size}
 
-    loss : {{"hinge", "bce", "wgan-gp", "lsgan"}}, default="hinge"
-        Adversarial loss.
+    {loss}
 
-    spectral_norm : bool, default=True
-        Spectral normalisation of the discriminator's layers.
+    {spectral_norm}
 
-    r1_gamma : float, default=0.0
-        Weight of the R1 gradient penalty on real samples (0 disables it).
+    {r1_gamma}
 
-    augment : str or None, default="auto"
-        Differentiable augmentation of real and translated samples before the
-        discriminator (``"translation"``, ``"cutout"``, ``"intensity"``);
-        ``"auto"`` is ``"translation,cutout"``.
+    {augment}
 
-    class_loss_weight : float, default=5.0
-        Weight of the classification loss: the discriminator's classifier
-        learns the real classes and the generator is rewarded when its
-        translations are classified as their target class. At 1.0, or with
-        a third of the default steps, BreastMNIST translations barely moved
-        toward their target class under an independent classifier.
+    {class_loss_weight}
 
     cycle_weight : float, default=5.0
         Weight of the cycle loss ``|G(G(x, c), c_x) - x|``: a translation
@@ -112,18 +98,13 @@ class TranslationOversampler(ImageInputMixin, NetworkOversampler):
         Weight of ``|G(x, c) - x|``, which keeps translations close to their
         sources.
 
-    ema_half_life : float, default=10000
-        Half-life, in samples, of the moving average of generator weights
-        that makes the samples.
+    {ema_half_life}
 
-    generator_lr : float, default=1e-4
-        Adam learning rate of the generator.
+    {generator_lr}
 
-    discriminator_lr : float, default=4e-4
-        Adam learning rate of the discriminator.
+    {discriminator_lr}
 
-    discriminator_steps : int, default=1
-        Discriminator updates per generator update.
+    {discriminator_steps}
 
     translate_from : {{"others", "all"}}, default="others"
         Source images of a class's translations: the real images of the other
@@ -138,33 +119,21 @@ class TranslationOversampler(ImageInputMixin, NetworkOversampler):
         deviation, so a borderline call depends a little on the other
         candidates); real duplicates make up any shortfall, with a warning.
 
-    synthetic_share : float, default=0.25
-        Share of the new samples of each class that are translations; the
-        rest duplicate real samples of the class. Not used with
-        ``balance_synthetic``. A quarter measured better than translations
-        alone on BreastMNIST at 1:25 and 1:50 (BENCHMARKS.md); 1.0 shows
-        the translations on their own.
+    {synthetic_share}
 
     {balance_synthetic}
 
-    image_shape : tuple of int, default=None
-        Shape of one sample when ``X`` holds flat rows, e.g. ``(28, 28)``.
+    {image_shape}
 
-    spatial_dims : {{2, 3}} or None, default=None
-        Spatial axes of a sample. None guesses: ``(A, H, W)`` is a channel-first
-        image when ``A <= 4``, else a volume.
+    {spatial_dims}
 
-    device : str or torch.device, default="auto"
-        ``"auto"`` uses CUDA when available, else the CPU.
+    {device}
 
-    amp : bool, default=True
-        Mixed precision on CUDA. No effect on the CPU.
+    {amp}
 
-    compile : bool, default=False
-        Compile the networks with ``torch.compile`` for training.
+    {compile}
 
-    verbose : int, default=1
-        Show a progress bar while training; 0 silences it.
+    {verbose}
 
     Attributes
     ----------
@@ -233,30 +202,15 @@ class TranslationOversampler(ImageInputMixin, NetworkOversampler):
 
     _parameter_constraints: dict = {
         **NetworkOversampler._parameter_constraints,
-        "epochs": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
-        "batch_size": [Interval(Integral, 2, None, closed="left")],
-        "loss": [StrOptions(set(LOSSES))],
-        "spectral_norm": ["boolean"],
-        "r1_gamma": [Interval(Real, 0, None, closed="left")],
-        "augment": [str, None],
-        "class_loss_weight": [Interval(Real, 0, None, closed="left")],
         "cycle_weight": [Interval(Real, 0, None, closed="left")],
         "identity_weight": [Interval(Real, 0, None, closed="left")],
         "change_weight": [Interval(Real, 0, None, closed="left")],
-        "ema_half_life": [Interval(Real, 0, None, closed="left")],
-        "generator_lr": [Interval(Real, 0, None, closed="neither")],
-        "discriminator_lr": [Interval(Real, 0, None, closed="neither")],
-        "discriminator_steps": [Interval(Integral, 1, None, closed="left")],
         "translate_from": [StrOptions({"others", "all"})],
         "label_gate": ["boolean"],
-        "synthetic_share": [Interval(Real, 0, 1, closed="both")],
-        "image_shape": [tuple, list, None],
-        "spatial_dims": [Interval(Integral, 2, 3, closed="both"), None],
-        "device": [str, torch.device],
-        "amp": ["boolean"],
-        "compile": ["boolean"],
-        "verbose": ["verbose"],
     }
+    # A class of one sample can still be the target of translations.
+    _min_class_size = 1
+    _auto_steps_by_kind = AUTO_STEPS
 
     def __init__(
         self,
@@ -315,26 +269,9 @@ class TranslationOversampler(ImageInputMixin, NetworkOversampler):
         self.compile = compile
         self.verbose = verbose
 
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = False
-        tags.input_tags.three_d_array = True
-        return tags
-
     # -- training -------------------------------------------------------------
-    def _auto_steps(self) -> int:
-        return AUTO_STEPS[len(self.encoder_.spatial_shape)]
-
     def _build_networks(self) -> tuple[torch.nn.Module, torch.nn.Module]:
-        spatial = self.encoder_.spatial_shape
-        g_width, d_width = WIDTHS[len(spatial)]
-        channels, n_classes = self.encoder_.channels, len(self.classes_)
-        generator = TranslationGenerator(channels, n_classes, spatial, width=g_width)
-        discriminator = ConvDiscriminator(
-            channels, n_classes, spatial, width=d_width, spectral_norm=self.spectral_norm
-        )
-        layout = CHANNELS_LAST[len(spatial)]
-        return generator.to(memory_format=layout), discriminator.to(memory_format=layout)
+        return build_networks("translation", **self._network_kwargs())
 
     def _make_trainer(self, generator, discriminator, policy, context) -> TranslationTrainer:
         return TranslationTrainer(
@@ -346,15 +283,7 @@ class TranslationOversampler(ImageInputMixin, NetworkOversampler):
             **self._common_trainer_kwargs(policy, context),
         )
 
-    def _fit_generator(self, X: np.ndarray, y: np.ndarray, rng, run: _Run) -> None:
-        targets = [cls for cls, n in self.sampling_strategy_.items() if n > 0]
-        check_min_class_size(y, targets, minimum=1)
-        self.device_ = local_device(resolve_device(self.device), run.distributed)
-        self.classes_, codes = np.unique(y, return_inverse=True)
-        self.encoder_ = ImageEncoder(self.sample_shape_, self.spatial_dims).fit(X)
-        policy = self._image_augment_policy(DEFAULT_AUGMENT)
-        Z = torch.from_numpy(self.encoder_.transform(X))
-        trainer, _ = self._train_networks(Z, codes, policy, draw_seed(rng), run)
+    def _keep_trained(self, trainer: TranslationTrainer, selector) -> None:
         self.discriminator_ = trainer.discriminator.eval().requires_grad_(False)
 
     def _fit_synthesis(self, X: np.ndarray, y: np.ndarray, rng) -> None:
@@ -428,12 +357,7 @@ class TranslationOversampler(ImageInputMixin, NetworkOversampler):
         """
         check_is_fitted(self, "generator_")
         self._check_class(y)
-        X_checked, shape = check_images(X, self.image_shape, self.spatial_dims)
-        if tuple(shape) != tuple(self.sample_shape_):
-            raise ValueError(
-                f"X holds samples of shape {tuple(shape)}, but the sampler was fitted on "
-                f"samples of shape {tuple(self.sample_shape_)}; pass samples in that form."
-            )
+        X_checked = self._check_fitted_shape(X, "X", "pass samples in that form.")
         code = int(np.searchsorted(self.classes_, y))
         Z = self._translate_codes(self.encoder_.transform(X_checked), code)
         return self.encoder_.inverse_transform(Z).reshape(np.shape(X_checked))

@@ -13,7 +13,6 @@ import torch.nn.functional as F
 from torch import nn
 from tqdm.auto import tqdm
 
-from ..augment import diff_augment
 from ..ema import EMA
 from ..losses import (
     LOSSES,
@@ -23,6 +22,7 @@ from ..losses import (
     r1_penalty,
 )
 from .callbacks import Callback
+from .diffaugment import diff_augment
 from .distributed import (
     DistributedContext,
     broadcast_module,
@@ -53,8 +53,10 @@ class GANTrainer:
         ``generator.latent_dim`` gives the noise size.
     loss : {"hinge", "bce", "wgan-gp", "lsgan"}, default="hinge"
         Adversarial loss; ``"wgan-gp"`` adds a gradient penalty of weight 10.
-    generator_lr, discriminator_lr : float, default=2e-4
-        Adam learning rates (betas 0.5, 0.999).
+    generator_lr : float, default=1e-4
+        Adam learning rate of the generator (betas 0.5, 0.999).
+    discriminator_lr : float, default=4e-4
+        Adam learning rate of the discriminator (betas 0.5, 0.999).
     discriminator_steps : int, default=1
         Discriminator updates per generator update.
     r1_gamma : float, default=0.0
@@ -73,8 +75,8 @@ class GANTrainer:
         (:func:`same_class_pairs`; no extra forward pass); 0 disables it.
     augment : tuple of str, default=()
         DiffAugment policy applied to real and generated samples before the
-        discriminator (see :func:`ganaug.augment.parse_policy`).
-    class_loss_weight : float, default=0.0
+        discriminator (see :func:`ganaug.training.diffaugment.parse_policy`).
+    class_loss_weight : float, default=1.0
         Weight of the auxiliary classification loss (AC-GAN): the
         discriminator's classifier learns the real samples' classes, and the
         generator is rewarded when its samples are classified as the class
@@ -115,15 +117,15 @@ class GANTrainer:
         discriminator: nn.Module,
         *,
         loss: str = "hinge",
-        generator_lr: float = 2e-4,
-        discriminator_lr: float = 2e-4,
+        generator_lr: float = 1e-4,
+        discriminator_lr: float = 4e-4,
         discriminator_steps: int = 1,
         r1_gamma: float = 0.0,
         r1_interval: int = 4,
         lecam_weight: float = 0.0,
         mode_seeking_weight: float = 0.0,
         augment: tuple[str, ...] = (),
-        class_loss_weight: float = 0.0,
+        class_loss_weight: float = 1.0,
         ema_half_life: float = 10_000,
         device: torch.device | None = None,
         amp: bool = True,

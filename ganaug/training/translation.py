@@ -39,6 +39,8 @@ class TranslationTrainer(GANTrainer):
     generator, discriminator : torch.nn.Module
         ``generator(x, c)`` and ``discriminator(x, c) -> (logits, class_logits)``;
         ``generator.n_classes`` gives the number of classes (at least 2).
+    class_loss_weight : float, default=5.0
+        Weight of the classification loss (see :class:`GANTrainer`).
     cycle_weight : float, default=5.0
         Weight of the cycle reconstruction term.
     identity_weight : float, default=1.0
@@ -55,12 +57,13 @@ class TranslationTrainer(GANTrainer):
         generator: nn.Module,
         discriminator: nn.Module,
         *,
+        class_loss_weight: float = 5.0,
         cycle_weight: float = 5.0,
         identity_weight: float = 1.0,
         change_weight: float = 0.0,
         **kwargs,
     ) -> None:
-        super().__init__(generator, discriminator, **kwargs)
+        super().__init__(generator, discriminator, class_loss_weight=class_loss_weight, **kwargs)
         self.cycle_weight = cycle_weight
         self.identity_weight = identity_weight
         self.change_weight = change_weight

@@ -3,6 +3,7 @@ import torch
 
 from ganaug.nets import build_networks
 from ganaug.nets.conv import ConvDiscriminator, ConvGenerator
+from ganaug.nets.translation import TranslationGenerator
 
 CASES = [
     # (channels, spatial shape)
@@ -50,3 +51,23 @@ def test_build_networks_picks_mlp_for_tables():
     # categorical span decoded to an exact one-hot in eval mode
     assert torch.equal(rows[:, 1:].sum(dim=1), torch.ones(5))
     assert discriminator(rows, torch.zeros(5, dtype=torch.long))[0].shape == (5,)
+
+
+@pytest.mark.parametrize("spatial_shape", [(28, 28), (12, 12, 12)])
+def test_build_networks_builds_the_translation_unet_with_the_conv_discriminator(spatial_shape):
+    generator, discriminator = build_networks(
+        "translation", n_classes=3, spectral_norm=True, channels=1, spatial_shape=spatial_shape
+    )
+    assert isinstance(generator, TranslationGenerator)
+    assert isinstance(discriminator, ConvDiscriminator)
+    x, c = torch.rand(2, 1, *spatial_shape) * 2 - 1, torch.tensor([0, 2])
+    assert generator(x, c).shape == x.shape
+    logits, classes = discriminator(x, c)
+    assert logits.shape == (2,) and classes.shape == (2, 3)
+
+
+def test_build_networks_refuses_an_unknown_family_and_a_missing_latent_dim():
+    with pytest.raises(ValueError, match="not a network family"):
+        build_networks("unet", n_classes=2, latent_dim=4, spectral_norm=True)
+    with pytest.raises(ValueError, match="needs latent_dim"):
+        build_networks("conv", n_classes=2, spectral_norm=True, channels=1, spatial_shape=(8, 8))

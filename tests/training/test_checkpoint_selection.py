@@ -9,7 +9,7 @@ from sklearn.datasets import load_breast_cancer
 
 from ganaug import GANOversampler
 from ganaug.training.callbacks import Callback
-from ganaug.training.selection import BestGenerator
+from ganaug.training.checkpoint_selection import BestGenerator
 
 # breast-cancer table, 398 rows, batches of 32: 13 steps per epoch.
 EPOCHS = 5

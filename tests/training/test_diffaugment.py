@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from ganaug.augment import cutout, diff_augment, parse_policy, translation
+from ganaug.training.diffaugment import cutout, diff_augment, parse_policy, translation
 
 
 @pytest.mark.parametrize("shape", [(6, 1, 28, 28), (4, 2, 12, 16, 20)])

@@ -9,7 +9,7 @@ from sklearn.datasets import load_breast_cancer
 
 from ganaug import GANOversampler
 from ganaug.evaluation._protocol import _appended_rows
-from ganaug.over_sampling._selection import inside_real_manifold, match_moments
+from ganaug.over_sampling._sample_choice import inside_real_manifold, match_moments
 
 
 def test_manifold_keeps_real_like_candidates_and_rejects_planted_outliers():

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.metrics import pairwise_distances_chunked
 
-from ..metrics import kth_neighbour_radius
+from ..distances import kth_neighbour_radius
 
 # Neighbours that set each real sample's ball, as in Kynkäänniemi et al. (2019).
 MANIFOLD_NEIGHBOURS = 3

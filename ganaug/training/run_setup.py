@@ -1,0 +1,222 @@
+"""One training run, beyond "train these networks on these samples".
+
+:class:`TrainingRun` owns what a run adds around :meth:`GANTrainer.fit`: the
+device of this process, each process's share of the samples and its own
+random stream, the class-balanced batches, the number of epochs
+``epochs="auto"`` stands for, checkpoint selection, periodic checkpoints and
+the checks that a checkpoint to resume from was written by the same run. The
+samplers hand it a way to build their trainer and the encoded samples; it knows
+nothing of sklearn or of the samplers.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import torch
+from torch import nn
+
+from ..data.conditions import ClassBalancedBatches
+from ..utils._random import seeded_torch
+from .callbacks import Callback, Checkpoint, load_training_state
+from .checkpoint_selection import BestGenerator
+from .distributed import DistributedContext, local_device, rank_seed, shard_rows
+from .runtime import resolve_device
+
+if TYPE_CHECKING:
+    from .trainer import GANTrainer
+
+# Scores per run of checkpoint selection.
+SELECTION_SCORES = 20
+
+
+class TrainingRun:
+    """How one training run goes: processes, seeds, batches, epochs, checkpoints.
+
+    Parameters
+    ----------
+    callbacks : sequence of Callback, default=()
+        Training hooks, e.g. :class:`ganaug.training.tensorboard.TensorBoardLogger`.
+    distributed : DistributedContext, optional
+        Set under ``torchrun``: each process trains on its share of the
+        samples, with its own random stream after the networks are built.
+    checkpoint : str or os.PathLike, optional
+        File for the training state, replaced every ``checkpoint_every``
+        steps and at the end.
+    checkpoint_every : int, default=500
+        Steps between checkpoints.
+    resume : bool, default=False
+        Continue from ``checkpoint`` when that file exists.
+
+    Attributes
+    ----------
+    resume_state : dict or None
+        After :meth:`begin`, the trainer state to continue from, if any.
+    """
+
+    def __init__(
+        self,
+        *,
+        callbacks: Sequence[Callback] = (),
+        distributed: DistributedContext | None = None,
+        checkpoint: str | os.PathLike | None = None,
+        checkpoint_every: int = 500,
+        resume: bool = False,
+    ) -> None:
+        self.callbacks = list(callbacks)
+        self.distributed = distributed
+        self.checkpoint = checkpoint
+        self.checkpoint_every = checkpoint_every
+        self.resume = resume
+        self.resume_state: dict | None = None
+
+    @property
+    def is_parallel(self) -> bool:
+        """True when several processes train together."""
+        return self.distributed is not None and self.distributed.is_parallel
+
+    def device(self, device: str | torch.device) -> torch.device:
+        """This process's device for ``device`` (``cuda:LOCAL_RANK`` under torchrun)."""
+        return local_device(resolve_device(device), self.distributed)
+
+    def begin(self, metadata: dict[str, Any]) -> None:
+        """Read the state to resume from, and save checkpoints from now on.
+
+        Parameters
+        ----------
+        metadata : dict
+            ``{"params": ..., "n_samples": ...}`` of this run, stored in every
+            checkpoint. A checkpoint to resume from must hold the same.
+
+        Raises
+        ------
+        ValueError
+            If the checkpoint to resume from was written by a run with other
+            parameters or another number of samples.
+        """
+        if self.checkpoint is None:
+            return
+        if self.resume and Path(self.checkpoint).is_file():
+            self.resume_state, saved = load_training_state(self.checkpoint)
+            check_same_run(saved, metadata, self.checkpoint)
+        self.callbacks.append(Checkpoint(self.checkpoint, self.checkpoint_every, metadata))
+
+    def batches(
+        self, Z: torch.Tensor, codes: np.ndarray, batch_size: int, device: torch.device
+    ) -> ClassBalancedBatches:
+        """Class-balanced batches of this process's share of ``Z``, on ``device``.
+
+        Under data parallelism every process takes as many batches, enough for
+        all processes together to see as many rows per epoch as there are.
+        """
+        n_batches = None
+        if self.is_parallel:
+            n_batches = math.ceil(len(codes) / (self.distributed.world_size * batch_size))
+            rows = shard_rows(codes, self.distributed)
+            Z, codes = Z[rows], codes[rows]
+        return ClassBalancedBatches(
+            Z.to(device), torch.as_tensor(codes, device=device), batch_size, n_batches=n_batches
+        )
+
+    def fit(
+        self,
+        make_trainer: Callable[[DistributedContext | None], GANTrainer],
+        Z: torch.Tensor,
+        codes: np.ndarray,
+        *,
+        batch_size: int,
+        epochs: int | str,
+        auto_steps: int,
+        seed: int,
+        device: torch.device,
+        score: Callable[[nn.Module], float] | None = None,
+        patience: int | None = None,
+    ) -> tuple[GANTrainer, BestGenerator | None]:
+        """Train on encoded samples ``Z`` of class codes ``codes``.
+
+        Parameters
+        ----------
+        make_trainer : callable
+            ``make_trainer(distributed)`` builds the networks and their
+            trainer. It runs in the stream seeded by ``seed``, so every
+            process starts from the same weights; each process then draws
+            from its own stream.
+        Z : torch.Tensor
+            Encoded samples, first axis the sample axis.
+        codes : ndarray of int
+            Class code of every sample.
+        batch_size : int
+            Samples per batch (per process).
+        epochs : int or "auto"
+            Passes over the batches; ``"auto"``: enough for ``auto_steps``.
+        auto_steps : int
+            Steps ``epochs="auto"`` aims for.
+        seed : int
+            Seeds the networks, batches, noise and augmentation.
+        device : torch.device
+            Where to train.
+        score : callable, optional
+            With it, a :class:`BestGenerator` scores the averaged generator
+            :data:`SELECTION_SCORES` times during training and keeps the one
+            scored lowest.
+        patience : int, optional
+            Scores without improvement before checkpoint selection stops the run.
+
+        Returns
+        -------
+        trainer : GANTrainer
+            The trained trainer; ``trainer.ema.model`` is the generator kept.
+        selector : BestGenerator or None
+            The checkpoint-selection callback, when ``score`` was given.
+        """
+        batches = self.batches(Z, codes, batch_size, device)
+        if epochs == "auto":
+            epochs = max(1, math.ceil(auto_steps / len(batches)))
+        callbacks, selector = list(self.callbacks), None
+        if score is not None:
+            every = max(1, epochs * len(batches) // SELECTION_SCORES)
+            selector = BestGenerator(score, every, patience=patience)
+            callbacks.insert(0, selector)  # scores a step before a checkpoint saves it
+        with seeded_torch(seed, device):
+            trainer = make_trainer(self.distributed)  # the networks' initial weights
+            if self.is_parallel:
+                # Same initial weights on every process; then each its own noise and batches.
+                torch.manual_seed(rank_seed(seed, self.distributed))
+            if self.resume_state is not None:
+                trainer.load_state_dict(self.resume_state)
+            trainer.fit(batches, epochs, callbacks)
+        return trainer, selector
+
+
+def check_same_run(saved: dict, current: dict, path: Any) -> None:
+    """Refuse to resume from a checkpoint whose run had other parameters or data.
+
+    Parameters
+    ----------
+    saved, current : dict
+        The checkpoint's metadata and this run's, each with ``"params"`` and
+        ``"n_samples"``.
+    path : str or os.PathLike
+        The checkpoint, named in the message.
+
+    Raises
+    ------
+    ValueError
+        Naming the parameters that changed, or the number of samples.
+    """
+    changed = sorted(
+        k
+        for k in set(saved["params"]) | set(current["params"])
+        if saved["params"].get(k) != current["params"].get(k)
+    )
+    if changed or saved["n_samples"] != current["n_samples"]:
+        what = f"different parameters {changed}" if changed else "a different number of samples"
+        raise ValueError(
+            f"{path} was written by a run with {what}; resume with the same "
+            "settings and data, or start a new run with another checkpoint file."
+        )
