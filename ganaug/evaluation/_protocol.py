@@ -438,8 +438,11 @@ class _Protocol:
             cls, {"real": take_rows(real, np.arange(min(GRID_SAMPLES, len(real))))}
         )
         first = np.arange(min(GRID_SAMPLES, len(synthetic)))
+        if self.data.sample_shape is None:  # a table's rows, its categories kept
+            rows[label] = take_rows(synthetic, first)
+            return
         made = np.asarray(take_rows(synthetic, first), dtype=np.float64)
-        if self.data.sample_shape is None or len(first) == 0:
+        if len(first) == 0:
             rows[label] = made
         elif (derived_from < 0).any():
             training = np.asarray(real, dtype=np.float64)
