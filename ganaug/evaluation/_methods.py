@@ -1,4 +1,5 @@
-"""The methods the protocol compares, parsed from names such as ``"gan+class-weight"``."""
+"""The methods the protocol compares, parsed from names such as ``"gan+class-weight"``;
+which of them are references, the headline metrics and the benchmarks' budget."""
 
 from __future__ import annotations
 
@@ -8,9 +9,14 @@ from typing import Any
 from imblearn.over_sampling import SMOTE, SMOTENC, RandomOverSampler
 
 from ..over_sampling import AugmentedRandomOverSampler, GANOversampler, TranslationOversampler
+from ._cnn import CNNClassifier
 
 MODIFIERS = ("class-weight", "threshold")
 NO_RESAMPLING = ("none", "oracle")
+# The simple alternatives a method adding synthetic samples must beat to be worth it.
+REFERENCES = ("class-weight", "threshold", "ros", "ros-augment", "smote")
+NOT_SYNTHETIC = (*NO_RESAMPLING, *REFERENCES)
+HEADLINE_METRICS = ("auroc", "balanced_accuracy")
 DEFAULT_METHODS = (
     "none",
     "class-weight",
@@ -22,6 +28,11 @@ DEFAULT_METHODS = (
     "oracle",
 )
 IMAGE_ONLY_METHODS = ("ros-augment",)
+
+# The budget BENCHMARKS.md ranks methods with: 10 paired seeds, the CNN's default
+# steps, samplers trained for their default ("auto") epochs.
+BENCHMARK_SEEDS = 10
+BENCHMARK_CNN_STEPS = CNNClassifier().n_steps
 
 
 def default_methods(images: bool, oracle: bool) -> list[str]:
