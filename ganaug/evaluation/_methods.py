@@ -3,6 +3,7 @@ which of them are references, the headline metrics and the benchmarks' budget.""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -148,3 +149,55 @@ def default_samplers(
         samplers["ros-augment"] = AugmentedRandomOverSampler()
         samplers["translation"] = TranslationOversampler()
     return samplers
+
+
+def method_table(
+    methods: Sequence[str] | None,
+    samplers: dict[str, Any] | None,
+    *,
+    categorical: list | None,
+    smallest_minority: int,
+    images: bool,
+    subsampled: bool,
+) -> tuple[list[Method], dict[str, Any]]:
+    """The methods to compare, parsed, and the resamplers they name.
+
+    Parameters
+    ----------
+    methods : sequence of str or None
+        Method names; None for :func:`default_methods`. ``none`` is added
+        first when missing.
+    samplers : dict or None
+        Resamplers by name, adding to or replacing :func:`default_samplers`.
+    categorical : list or None
+        Categorical column names of a table, if any.
+    smallest_minority : int
+        Size of the smallest class to over-sample.
+    images : bool
+        Whether the data are images or volumes.
+    subsampled : bool
+        Whether the minority is sub-sampled, which the oracle needs.
+
+    Returns
+    -------
+    methods : list of Method
+    samplers : dict
+    """
+    joined = [name for name in samplers or {} if "+" in str(name)]
+    if joined:
+        raise ValueError(
+            f"Sampler names {joined} contain '+', which joins a base and modifiers in a "
+            "method name ('gan+class-weight'); rename them, e.g. with '-'."
+        )
+    table = {**default_samplers(categorical, smallest_minority, images), **(samplers or {})}
+    if methods is None:
+        methods = default_methods(images, oracle=subsampled)
+    parsed = [parse_method(m, table) for m in methods]
+    if any(m.oracle for m in parsed) and not subsampled:
+        raise ValueError(
+            "The oracle adds back real minority samples removed by sub-sampling; "
+            "set imbalance_ratio (e.g. 10) or drop 'oracle' from methods."
+        )
+    if "none" not in [m.name for m in parsed]:
+        parsed.insert(0, parse_method("none", table))
+    return parsed, table
