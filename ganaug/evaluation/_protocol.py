@@ -1,6 +1,6 @@
 """The evaluation protocol: paired seeds, every method, one downstream classifier budget.
 
-:func:`evaluate_lift` prepares the data (:mod:`._data`),
+:func:`evaluate_lift` checks its arguments, prepares the data (:mod:`._data`),
 chooses the classifier (:mod:`._classifiers`) and the methods (:mod:`._methods`),
 then runs the seed loop here; the quality of each source's samples is recorded
 by :mod:`._quality` and the report's sample grid kept by :mod:`._grid`.
@@ -8,13 +8,22 @@ by :mod:`._quality` and the report's sample grid kept by :mod:`._grid`.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Sequence
+from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import torch
 from sklearn.base import clone
+from sklearn.utils._param_validation import (
+    HasMethods,
+    Interval,
+    StrOptions,
+    validate_parameter_constraints,
+)
 from tqdm.auto import tqdm
 
 from ..datasets._splits import take_rows
@@ -33,6 +42,32 @@ from ._methods import Method, method_table
 from ._metrics import classification_scores
 from ._quality import QualityRecords, feature_spaces
 from ._results import LiftReport
+
+# What evaluate_lift accepts; the recipe schema checks a recipe's evaluation keys
+# against these too.
+LIFT_CONSTRAINTS = {
+    "X": ["array-like"],
+    "y": ["array-like"],
+    "X_test": ["array-like"],
+    "y_test": ["array-like"],
+    "X_val": ["array-like", None],
+    "y_val": ["array-like", None],
+    "methods": [list, tuple, None],
+    "samplers": [dict, None],
+    "classifier": [StrOptions({"auto"}), HasMethods(["fit", "predict_proba"])],
+    "param_grid": [dict, list, None],
+    "imbalance_ratio": [Interval(Real, 1, None, closed="left"), None],
+    "n_seeds": [Interval(Integral, 1, None, closed="left")],
+    "random_state": [Interval(Integral, 0, None, closed="left")],
+    "val_size": [Interval(Real, 0, 1, closed="neither")],
+    "groups": ["array-like", None],
+    "image_shape": [tuple, list, None],
+    "spatial_dims": [Interval(Integral, 2, 3, closed="both"), None],
+    "fidelity": ["boolean"],
+    "feature_extractor": [str, os.PathLike, callable, None],
+    "device": [str, torch.device],
+    "verbose": ["verbose"],
+}
 
 
 def _configure_sampler(sampler, data: PreparedData, seed: int, device: str, verbose: int):
@@ -292,6 +327,10 @@ def evaluate_lift(
     >>> report.lift("auroc").loc["ros", "n_seeds"]
     np.int64(2)
     """
+    # sklearn's check (validate_params' own), called here rather than as its decorator:
+    # the decorator renames the errors of the estimators fitted inside the call, so a
+    # bad GANOversampler(epochs=0) in samplers would read "parameter of evaluate_lift".
+    validate_parameter_constraints(LIFT_CONSTRAINTS, locals(), caller_name="evaluate_lift")
     data = prepare_data(
         X,
         y,
