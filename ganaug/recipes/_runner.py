@@ -24,7 +24,6 @@ from ..utils._versions import cpu_model, package_versions
 from ._schema import FOLDER_DEFAULTS, FOLDER_GROUPS, data_kind, resolve_recipe
 from ._yaml import dump_yaml
 
-LOGISTIC_GRID = {"logisticregression__C": [0.001, 0.01, 0.1, 1.0]}
 RECIPE_FILE, RUN_FILE = "recipe.yaml", "run.json"
 
 
@@ -135,11 +134,9 @@ def _build_classifier(spec: dict, images: bool, device: str) -> tuple[Any, dict 
     param_grid : dict or None
     """
     if spec["type"] == "logistic":
-        from sklearn.linear_model import LogisticRegression
-        from sklearn.pipeline import make_pipeline
-        from sklearn.preprocessing import StandardScaler
+        from ..evaluation._classifiers import logistic_pipeline
 
-        return make_pipeline(StandardScaler(), LogisticRegression(max_iter=5000)), LOGISTIC_GRID
+        return logistic_pipeline()
     if images or spec["type"] == "cnn":
         from ..evaluation import CNNClassifier
 
