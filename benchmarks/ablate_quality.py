@@ -33,7 +33,7 @@ from m2m import M2mOversampler  # issue 22's classifier-guided arm
 from ganaug import AugmentedRandomOverSampler, GANOversampler, TranslationOversampler
 from ganaug.datasets import load_splits
 from ganaug.evaluation import evaluate_lift
-from ganaug.evaluation._protocol import minority_target
+from ganaug.evaluation._data import minority_target
 from ganaug.nets import CHANNELS_LAST
 from ganaug.nets.translation import TranslationGenerator
 from ganaug.over_sampling._gan import AUTO_STEPS

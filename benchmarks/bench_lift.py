@@ -29,7 +29,7 @@ from sklearn.preprocessing import StandardScaler
 
 from ganaug.datasets import load_splits
 from ganaug.evaluation import evaluate_lift
-from ganaug.evaluation._report import verdicts
+from ganaug.evaluation._verdicts import verdicts
 
 LOGISTIC = make_pipeline(StandardScaler(), LogisticRegression(max_iter=5000))
 LOGISTIC_GRID = {"logisticregression__C": [0.001, 0.01, 0.1]}

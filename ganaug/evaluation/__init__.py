@@ -7,6 +7,7 @@ public so they can be used on their own.
 
 from ..distances import kernel_distance
 from ._cnn import CNNClassifier
+from ._data import subsample_minority
 from ._fidelity import (
     column_distances,
     correlation_difference,
@@ -16,7 +17,7 @@ from ._fidelity import (
 )
 from ._memorization import MemorizationCheck, check_memorization, distance_to_closest_record
 from ._metrics import METRICS, classification_scores
-from ._protocol import evaluate_lift, subsample_minority
+from ._protocol import evaluate_lift
 from ._results import LiftReport
 from ._signature import change_correlation, signature_auroc
 from ._stats import paired_lift, summarize

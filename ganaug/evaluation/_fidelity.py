@@ -2,7 +2,7 @@
 
 All functions take two ``(n, d)`` feature arrays, real first. FID comes from
 MONAI's :class:`~monai.metrics.FIDMetric`; KID
-(:func:`ganaug.metrics.kernel_distance`) is the unbiased squared MMD with the
+(:func:`ganaug.distances.kernel_distance`) is the unbiased squared MMD with the
 cubic polynomial kernel of Binkowski et al. (2018), which, unlike FID, has no
 bias at the small sample sizes of minority classes; precision, recall,
 density and coverage follow Kynkaanniemi et al. (2019) and Naeem et al. (2020).

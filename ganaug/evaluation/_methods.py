@@ -1,16 +1,23 @@
-"""The methods the protocol compares, parsed from names such as ``"gan+class-weight"``."""
+"""The methods the protocol compares, parsed from names such as ``"gan+class-weight"``;
+which of them are references, the headline metrics and the benchmarks' budget."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from imblearn.over_sampling import SMOTE, SMOTENC, RandomOverSampler
 
 from ..over_sampling import AugmentedRandomOverSampler, GANOversampler, TranslationOversampler
+from ._cnn import CNNClassifier
 
 MODIFIERS = ("class-weight", "threshold")
 NO_RESAMPLING = ("none", "oracle")
+# The simple alternatives a method adding synthetic samples must beat to be worth it.
+REFERENCES = ("class-weight", "threshold", "ros", "ros-augment", "smote")
+NOT_SYNTHETIC = (*NO_RESAMPLING, *REFERENCES)
+HEADLINE_METRICS = ("auroc", "balanced_accuracy")
 DEFAULT_METHODS = (
     "none",
     "class-weight",
@@ -22,6 +29,11 @@ DEFAULT_METHODS = (
     "oracle",
 )
 IMAGE_ONLY_METHODS = ("ros-augment",)
+
+# The budget BENCHMARKS.md ranks methods with: 10 paired seeds, the CNN's default
+# steps, samplers trained for their default ("auto") epochs.
+BENCHMARK_SEEDS = 10
+BENCHMARK_CNN_STEPS = CNNClassifier().n_steps
 
 
 def default_methods(images: bool, oracle: bool) -> list[str]:
@@ -137,3 +149,55 @@ def default_samplers(
         samplers["ros-augment"] = AugmentedRandomOverSampler()
         samplers["translation"] = TranslationOversampler()
     return samplers
+
+
+def method_table(
+    methods: Sequence[str] | None,
+    samplers: dict[str, Any] | None,
+    *,
+    categorical: list | None,
+    smallest_minority: int,
+    images: bool,
+    subsampled: bool,
+) -> tuple[list[Method], dict[str, Any]]:
+    """The methods to compare, parsed, and the resamplers they name.
+
+    Parameters
+    ----------
+    methods : sequence of str or None
+        Method names; None for :func:`default_methods`. ``none`` is added
+        first when missing.
+    samplers : dict or None
+        Resamplers by name, adding to or replacing :func:`default_samplers`.
+    categorical : list or None
+        Categorical column names of a table, if any.
+    smallest_minority : int
+        Size of the smallest class to over-sample.
+    images : bool
+        Whether the data are images or volumes.
+    subsampled : bool
+        Whether the minority is sub-sampled, which the oracle needs.
+
+    Returns
+    -------
+    methods : list of Method
+    samplers : dict
+    """
+    joined = [name for name in samplers or {} if "+" in str(name)]
+    if joined:
+        raise ValueError(
+            f"Sampler names {joined} contain '+', which joins a base and modifiers in a "
+            "method name ('gan+class-weight'); rename them, e.g. with '-'."
+        )
+    table = {**default_samplers(categorical, smallest_minority, images), **(samplers or {})}
+    if methods is None:
+        methods = default_methods(images, oracle=subsampled)
+    parsed = [parse_method(m, table) for m in methods]
+    if any(m.oracle for m in parsed) and not subsampled:
+        raise ValueError(
+            "The oracle adds back real minority samples removed by sub-sampling; "
+            "set imbalance_ratio (e.g. 10) or drop 'oracle' from methods."
+        )
+    if "none" not in [m.name for m in parsed]:
+        parsed.insert(0, parse_method("none", table))
+    return parsed, table

@@ -1,4 +1,9 @@
-"""Write a :class:`LiftReport` to a folder: report.md, a self-contained report.html, raw tables."""
+"""Write a :class:`LiftReport` to a folder: report.md, a self-contained report.html, raw tables.
+
+The writer renders what the report's tables and verdicts say; it reads the
+report through its interface (:class:`_Report`), so :mod:`._results` can call
+it without the two modules importing each other.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +11,15 @@ import base64
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
 
 from .._version import __version__
 from ..utils._files import atomic_folder, write_json
+from ..utils._validation import plain_scalar
 from ..utils._versions import environment_record
-from ._cnn import CNNClassifier
 from ._figures import (
     fidelity_figure,
     lift_figure,
@@ -23,19 +29,30 @@ from ._figures import (
     save_figure,
 )
 from ._memorization import COPY_FACTOR, HOLDOUT_QUANTILE, MAX_NEAR_COPY_SHARE
+from ._methods import HEADLINE_METRICS
 from ._metrics import METRICS
-from ._results import LiftReport, _jsonable
-from ._stats import TIE_TOLERANCE, paired_lift
-
-HEADLINE_METRICS = ("auroc", "balanced_accuracy")
-REFERENCES = ("class-weight", "threshold", "ros", "ros-augment", "smote")
-NOT_SYNTHETIC = ("none", "oracle", *REFERENCES)
+from ._stats import TIE_TOLERANCE
+from ._verdicts import budget_note
 
 
-# The budget BENCHMARKS.md ranks methods with: 10 paired seeds, the CNN's default
-# steps, samplers trained for their default ("auto") epochs.
-BENCHMARK_SEEDS = 10
-BENCHMARK_CNN_STEPS = CNNClassifier().n_steps
+class _Report(Protocol):
+    """What the writer reads of a :class:`~ganaug.evaluation.LiftReport`."""
+
+    scores: pd.DataFrame
+    fidelity: pd.DataFrame
+    memorization: pd.DataFrame
+    column_distances: pd.DataFrame
+    histories: dict
+    samples: dict
+    distances: dict
+    sample_shape: tuple | None
+    settings: dict
+
+    def summary(self) -> pd.DataFrame: ...
+    def lift(self, metric: str = "auroc", baseline: str = "none") -> pd.DataFrame: ...
+    def fidelity_summary(self) -> pd.DataFrame: ...
+    def memorization_summary(self) -> pd.DataFrame: ...
+    def verdicts(self) -> list[str]: ...
 
 
 @dataclass
@@ -65,7 +82,7 @@ def _html_table(frame: pd.DataFrame) -> str:
     return frame.reset_index().to_html(index=False, formatters=None, float_format=_fmt, border=0)
 
 
-def _lift_table(report: LiftReport, metric: str) -> pd.DataFrame:
+def _lift_table(report: _Report, metric: str) -> pd.DataFrame:
     lift = report.lift(metric)
     summary = report.summary()
     return pd.DataFrame(
@@ -86,86 +103,7 @@ def _lift_table(report: LiftReport, metric: str) -> pd.DataFrame:
     ).drop(index="none")
 
 
-def verdicts(report: LiftReport) -> list[str]:
-    """Plain sentences: does each synthetic method beat the best simple alternative?
-
-    For every method that adds synthetic samples (not ``none``, the oracle,
-    class weights, threshold tuning, ROS, augmented ROS or SMOTE), and each
-    headline metric, the method is compared, paired by seed, with the
-    best-scoring of class weighting, threshold tuning, ROS, augmented ROS
-    (``ros-augment``) and SMOTE.
-
-    Parameters
-    ----------
-    report : LiftReport
-        A finished evaluation.
-
-    Returns
-    -------
-    sentences : list of str
-    """
-    scores = report.scores
-    methods = list(dict.fromkeys(scores["method"]))
-    candidates = [m for m in methods if m.split("+")[0] not in NOT_SYNTHETIC]
-    references = [m for m in methods if m in REFERENCES]
-    sentences = []
-    for metric in HEADLINE_METRICS:
-        if not references:
-            break
-        means = scores.groupby("method")[metric].mean()
-        best = max(references, key=lambda m: means[m])
-        for method in candidates:
-            row = paired_lift(scores, metric, baseline=best).loc[method]
-            if row.ci_low > 0:
-                word = "beats"
-            elif row.ci_high < 0:
-                word = "is worse than"
-            else:
-                word = "is not distinguishable from"
-            sentences.append(
-                f"On {metric}, {method} ({means[method]:.3f}) {word} the best simple "
-                f"alternative, {best} ({means[best]:.3f}): paired difference "
-                f"{row.mean_lift:+.3f}, 95% CI [{row.ci_low:+.3f}, {row.ci_high:+.3f}], "
-                f"p = {_fmt(row.p_value) or 'n/a'}, {int(row.n_seeds)} seeds."
-            )
-    return sentences
-
-
-def budget_note(settings: dict) -> str | None:
-    """A warning when the run's budget is below the one the benchmarks rank methods with.
-
-    Parameters
-    ----------
-    settings : dict
-        :attr:`LiftReport.settings`.
-
-    Returns
-    -------
-    note : str or None
-        None when seeds, CNN steps and sampler epochs are the benchmarks'.
-    """
-    budget = settings.get("budget", {})
-    short = []
-    if len(settings["seeds"]) < BENCHMARK_SEEDS:
-        short.append(f"{len(settings['seeds'])} seeds (the benchmarks use {BENCHMARK_SEEDS})")
-    steps = budget.get("classifier_steps")
-    if steps is not None and steps < BENCHMARK_CNN_STEPS:
-        short.append(f"a CNN of {steps} steps (its default: {BENCHMARK_CNN_STEPS})")
-    short += [
-        f"{name} trained for {epochs} epochs (its default: 'auto', sized to the data)"
-        for name, epochs in budget.get("sampler_epochs", {}).items()
-        if epochs != "auto"
-    ]
-    if not short:
-        return None
-    return (
-        "Quick budget: " + "; ".join(short) + ". This run shows the workflow and the "
-        "report; at this budget the intervals are wide and methods can rank differently "
-        "than with the full budget (see BENCHMARKS.md). Do not choose a method from it."
-    )
-
-
-def _blocks(report: LiftReport, title: str, versions: dict[str, str | None]) -> list[_Block]:
+def _blocks(report: _Report, title: str, versions: dict[str, str | None]) -> list[_Block]:
     settings = report.settings
     note = budget_note(settings)
     blocks = [
@@ -196,7 +134,7 @@ def _blocks(report: LiftReport, title: str, versions: dict[str, str | None]) -> 
         ),
         _Block("h2", "Verdict"),
     ]
-    blocks += [_Block("p", s) for s in verdicts(report)] or [
+    blocks += [_Block("p", s) for s in report.verdicts()] or [
         _Block("p", "No method adding synthetic samples was compared with a simple alternative.")
     ]
     for metric in HEADLINE_METRICS:
@@ -258,7 +196,7 @@ def _grouping_blocks(settings: dict) -> list[_Block]:
     ]
 
 
-def _all_metrics(report: LiftReport) -> pd.DataFrame:
+def _all_metrics(report: _Report) -> pd.DataFrame:
     summary = report.summary()
     return pd.DataFrame(
         {
@@ -272,7 +210,7 @@ def _all_metrics(report: LiftReport) -> pd.DataFrame:
     )
 
 
-def _fidelity_blocks(report: LiftReport) -> list[_Block]:
+def _fidelity_blocks(report: _Report) -> list[_Block]:
     if report.fidelity.empty:
         return []
     spaces = report.settings["feature_spaces"]
@@ -313,7 +251,7 @@ def _fidelity_blocks(report: LiftReport) -> list[_Block]:
     ]
 
 
-def _memorization_blocks(report: LiftReport) -> list[_Block]:
+def _memorization_blocks(report: _Report) -> list[_Block]:
     if report.memorization.empty:
         return []
     summary = report.memorization_summary()
@@ -363,7 +301,7 @@ def _memorization_blocks(report: LiftReport) -> list[_Block]:
     return blocks
 
 
-def _sample_blocks(report: LiftReport) -> list[_Block]:
+def _sample_blocks(report: _Report) -> list[_Block]:
     if report.sample_shape is None or not report.samples:
         return []
     shape = tuple(report.sample_shape)
@@ -442,7 +380,7 @@ def _render_html(blocks: list[_Block], title: str, pngs: dict[str, bytes]) -> st
     )
 
 
-def _raw_tables(report: LiftReport) -> dict[str, pd.DataFrame]:
+def _raw_tables(report: _Report) -> dict[str, pd.DataFrame]:
     lift = pd.concat([report.lift(m).assign(metric=m) for m in METRICS], axis=0).reset_index()
     tables = {
         "scores.csv": report.scores,
@@ -455,7 +393,7 @@ def _raw_tables(report: LiftReport) -> dict[str, pd.DataFrame]:
     return {name: table for name, table in tables.items() if not table.empty}
 
 
-def write_report(report: LiftReport, out_dir: Path, title: str) -> Path:
+def write_report(report: _Report, out_dir: Path, title: str) -> Path:
     """Write the report files to a new folder, atomically; see :meth:`LiftReport.write`."""
     # Recorded so a rerun can match them: other versions, or another CPU, may move
     # the scores.
@@ -475,7 +413,7 @@ def write_report(report: LiftReport, out_dir: Path, title: str) -> Path:
             "ganaug_version": __version__,
             "versions": versions,
             "settings": report.settings,
-            "verdicts": verdicts(report),
+            "verdicts": report.verdicts(),
             "budget_note": budget_note(report.settings),
             "summary": report.summary().reset_index().to_dict("records"),
             "lift": {m: report.lift(m).reset_index().to_dict("records") for m in METRICS},
@@ -484,3 +422,11 @@ def write_report(report: LiftReport, out_dir: Path, title: str) -> Path:
         }
         write_json(_jsonable(results), tmp / "results.json")
     return out_dir
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return plain_scalar(value)

@@ -1,4 +1,4 @@
-"""The result of :func:`evaluate_lift`: tables, and the report written from them."""
+"""The result of :func:`evaluate_lift`: its tables, their summaries and verdicts."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..utils._validation import plain_scalar
 from ._metrics import METRICS
+from ._report import write_report
 from ._stats import paired_lift, summarize
+from ._verdicts import verdicts
 
 FIDELITY_COLUMNS = [
     "fid",
@@ -170,8 +171,6 @@ class LiftReport:
         -------
         sentences : list of str
         """
-        from ._report import verdicts
-
         return verdicts(self)
 
     def write(self, out_dir: str | os.PathLike, title: str = "ganaug lift report") -> Path:
@@ -192,14 +191,4 @@ class LiftReport:
         -------
         out_dir : pathlib.Path
         """
-        from ._report import write_report
-
         return write_report(self, Path(out_dir), title)
-
-
-def _jsonable(value):
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    return plain_scalar(value)

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import difflib
 import inspect
+import os
 from numbers import Integral, Real
 from pathlib import Path
 
+import torch
 from sklearn.utils._param_validation import (
     Interval,
     InvalidParameterError,
@@ -24,6 +26,7 @@ from ..datasets import load_splits
 from ..datasets._splits import BUNDLED, TABLES
 from ..evaluation import CNNClassifier, evaluate_lift
 from ..evaluation._methods import default_methods, default_samplers, parse_method
+from ..evaluation._protocol import LIFT_CONSTRAINTS
 from ..io.dicom_series import COLOUR_MODES
 from ..io.labels import KEY_COLUMNS
 from ..over_sampling import GANOversampler
@@ -32,6 +35,9 @@ from ._errors import RecipeError
 SECTIONS = ("name", "data", "sampler", "classifier", "evaluation", "output")
 SOURCES = (*BUNDLED, "breast-cancer")
 DEFAULT_OUTPUT = "runs"
+
+# Types the library's constraints accept that a YAML value never is.
+PYTHON_ONLY = (tuple, os.PathLike, callable, torch.device)
 
 # Keys the protocol sets on every sampler and CNN, and where a recipe sets them instead.
 SET_BY_EVALUATION = ("random_state", "device", "verbose")
@@ -94,19 +100,21 @@ CNN_KEYS = tuple(
     if k not in (*SET_BY_EVALUATION, "image_shape", "spatial_dims", "class_weight")
 )
 
-EVALUATION_CONSTRAINTS = {
-    "methods": [list, None],
-    "imbalance_ratio": [Interval(Real, 1, None, closed="left"), None],
-    "n_seeds": [Interval(Integral, 1, None, closed="left")],
-    "random_state": [Interval(Integral, 0, None, closed="left")],
-    "val_size": [Interval(Real, 0, 1, closed="neither")],
-    "image_shape": [list, None],
-    "spatial_dims": [Interval(Integral, 2, 3, closed="both"), None],
-    "fidelity": ["boolean"],
-    "feature_extractor": [str, None],
-    "device": [str],
-    "verbose": ["verbose"],
-}
+# The evaluate_lift arguments a recipe sets; their values are checked by evaluate_lift's
+# own constraints. The runner sets the data, the samplers and the classifier.
+EVALUATION_KEYS = (
+    "methods",
+    "imbalance_ratio",
+    "n_seeds",
+    "random_state",
+    "val_size",
+    "image_shape",
+    "spatial_dims",
+    "fidelity",
+    "feature_extractor",
+    "device",
+    "verbose",
+)
 
 
 def _defaults(function, keys) -> dict:
@@ -147,10 +155,10 @@ def _check(section: str, values: object, constraints: dict, allowed, caller: str
                     f"{section}.{key} is set for every method by evaluation.{key}; set it there"
                 )
             raise _unknown(f"{section}.", key, allowed)
+        # YAML gives no tuples, paths, callables or devices: the message names what it can.
+        written = [c for c in constraints[key] if not any(c is t for t in PYTHON_ONLY)]
         try:
-            validate_parameter_constraints(
-                {key: constraints[key]}, {key: value}, caller_name=caller
-            )
+            validate_parameter_constraints({key: written}, {key: value}, caller_name=caller)
         except InvalidParameterError as exc:
             rule = str(exc).split(" must be ", 1)[1]
             raise RecipeError(f"{section}.{key} must be {rule}") from None
@@ -237,8 +245,8 @@ def _resolve_classifier(values: object) -> dict:
 
 
 def _resolve_evaluation(values: object, images: bool) -> dict:
-    allowed = list(EVALUATION_CONSTRAINTS)
-    evaluation = _check("evaluation", values, EVALUATION_CONSTRAINTS, allowed, "evaluate_lift")
+    allowed = list(EVALUATION_KEYS)
+    evaluation = _check("evaluation", values, LIFT_CONSTRAINTS, allowed, "evaluate_lift")
     resolved = {**_defaults(evaluate_lift, allowed), **evaluation}
     samplers = default_samplers(None, 2, images=True)
     if resolved["methods"] is None:

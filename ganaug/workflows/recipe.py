@@ -29,8 +29,6 @@ from ._run_folder import (
 )
 from ._sampler import build_sampler
 
-LOGISTIC_GRID = {"logisticregression__C": [0.001, 0.01, 0.1, 1.0]}
-
 
 @dataclass
 class RunResult:
@@ -167,11 +165,9 @@ def _build_classifier(spec: dict, images: bool, device: str) -> tuple[Any, dict 
     param_grid : dict or None
     """
     if spec["type"] == "logistic":
-        from sklearn.linear_model import LogisticRegression
-        from sklearn.pipeline import make_pipeline
-        from sklearn.preprocessing import StandardScaler
+        from ..evaluation._classifiers import logistic_pipeline
 
-        return make_pipeline(StandardScaler(), LogisticRegression(max_iter=5000)), LOGISTIC_GRID
+        return logistic_pipeline()
     if images or spec["type"] == "cnn":
         from ..evaluation import CNNClassifier
 

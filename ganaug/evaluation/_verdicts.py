@@ -1,0 +1,96 @@
+"""What a finished evaluation says in words: the verdicts and the budget note."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ._methods import (
+    BENCHMARK_CNN_STEPS,
+    BENCHMARK_SEEDS,
+    HEADLINE_METRICS,
+    NOT_SYNTHETIC,
+    REFERENCES,
+)
+from ._stats import paired_lift
+
+
+def verdicts(report: Any) -> list[str]:
+    """Plain sentences: does each synthetic method beat the best simple alternative?
+
+    For every method that adds synthetic samples (not ``none``, the oracle,
+    class weights, threshold tuning, ROS, augmented ROS or SMOTE), and each
+    headline metric, the method is compared, paired by seed, with the
+    best-scoring of class weighting, threshold tuning, ROS, augmented ROS
+    (``ros-augment``) and SMOTE.
+
+    Parameters
+    ----------
+    report : LiftReport
+        A finished evaluation (its ``scores`` table is read).
+
+    Returns
+    -------
+    sentences : list of str
+    """
+    scores = report.scores
+    methods = list(dict.fromkeys(scores["method"]))
+    candidates = [m for m in methods if m.split("+")[0] not in NOT_SYNTHETIC]
+    references = [m for m in methods if m in REFERENCES]
+    sentences = []
+    for metric in HEADLINE_METRICS:
+        if not references:
+            break
+        means = scores.groupby("method")[metric].mean()
+        best = max(references, key=lambda m: means[m])
+        for method in candidates:
+            row = paired_lift(scores, metric, baseline=best).loc[method]
+            if row.ci_low > 0:
+                word = "beats"
+            elif row.ci_high < 0:
+                word = "is worse than"
+            else:
+                word = "is not distinguishable from"
+            p_value = "n/a" if np.isnan(row.p_value) else f"{row.p_value:.3f}"
+            sentences.append(
+                f"On {metric}, {method} ({means[method]:.3f}) {word} the best simple "
+                f"alternative, {best} ({means[best]:.3f}): paired difference "
+                f"{row.mean_lift:+.3f}, 95% CI [{row.ci_low:+.3f}, {row.ci_high:+.3f}], "
+                f"p = {p_value}, {int(row.n_seeds)} seeds."
+            )
+    return sentences
+
+
+def budget_note(settings: dict) -> str | None:
+    """A warning when the run's budget is below the one the benchmarks rank methods with.
+
+    Parameters
+    ----------
+    settings : dict
+        :attr:`LiftReport.settings`.
+
+    Returns
+    -------
+    note : str or None
+        None when seeds, CNN steps and sampler epochs are the benchmarks'.
+    """
+    budget = settings.get("budget", {})
+    short = []
+    if len(settings["seeds"]) < BENCHMARK_SEEDS:
+        short.append(f"{len(settings['seeds'])} seeds (the benchmarks use {BENCHMARK_SEEDS})")
+    steps = budget.get("classifier_steps")
+    if steps is not None and steps < BENCHMARK_CNN_STEPS:
+        short.append(f"a CNN of {steps} steps (its default: {BENCHMARK_CNN_STEPS})")
+    short += [
+        f"{name} trained for {epochs} epochs (its default: 'auto', sized to the data)"
+        for name, epochs in budget.get("sampler_epochs", {}).items()
+        if epochs != "auto"
+    ]
+    if not short:
+        return None
+    return (
+        "Quick budget: " + "; ".join(short) + ". This run shows the workflow and the "
+        "report; at this budget the intervals are wide and methods can rank differently "
+        "than with the full budget (see BENCHMARKS.md). Do not choose a method from it."
+    )
