@@ -60,21 +60,6 @@ def test_sampler_parameters_are_checked_by_the_samplers_constraints(tmp_path):
     assert not any(tmp_path.iterdir())
 
 
-def test_the_library_layers_do_not_import_the_workflows():
-    import ast
-    from pathlib import Path
-
-    root = Path(ganaug.workflows.__file__).parents[1]
-    for package in ("io", "training"):
-        for path in (root / package).rglob("*.py"):
-            for node in ast.walk(ast.parse(path.read_text())):
-                if isinstance(node, ast.ImportFrom):
-                    target = "." * node.level + (node.module or "")
-                    names = {alias.name for alias in node.names}
-                    assert not target.startswith(("..over_sampling", "..workflows")), path
-                    assert not (target == ".." and names - {"_version"}), (path, names)
-
-
 def test_only_our_own_stale_partial_folder_is_removed(tmp_path):
     import json
     import os
