@@ -160,9 +160,16 @@ class LatentAutoencoder(nn.Module):
         return reparameterize(mu, sigma, generator) if sample else mu
 
     def decode(self, z: torch.Tensor) -> torch.Tensor:
-        """Samples from latents: ``(n, *latent_shape)`` to ``(n, in_channels, *spatial_shape)``.
+        """Samples from latents.
 
-        The decoder's raw output (logits for data fitted with a BCE loss).
+        Parameters
+        ----------
+        z : torch.Tensor of shape (n, *latent_shape)
+
+        Returns
+        -------
+        x : torch.Tensor of shape (n, in_channels, *spatial_shape)
+            The decoder's raw output (logits for data fitted with a BCE loss).
         """
         return self._crop(self.autoencoder.decode(z))
 
@@ -170,6 +177,12 @@ class LatentAutoencoder(nn.Module):
         self, x: torch.Tensor, generator: torch.Generator | None = None
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """Reconstruct ``x`` through a latent drawn around its mean (training).
+
+        Parameters
+        ----------
+        x : torch.Tensor of shape (n, in_channels, *spatial_shape)
+        generator : torch.Generator, optional
+            Source of the draw's noise (torch's global RNG when None).
 
         Returns
         -------

@@ -259,11 +259,19 @@ class AutoencoderTrainer:
 
     @torch.no_grad()
     def decode(self, Z: np.ndarray, batch_size: int = 64) -> np.ndarray:
-        """Samples in data units (float32, ``(n, C, *spatial_shape)``) from latents.
+        """Samples in data units from latents.
 
-        Masks come back as their foreground probability scaled between the
-        two values; :func:`ganaug.data.values.match_values` turns them into
-        masks.
+        Parameters
+        ----------
+        Z : ndarray of shape (n, *latent_shape)
+        batch_size : int, default=64
+
+        Returns
+        -------
+        X : ndarray of float32 of shape (n, C, *spatial_shape)
+            Masks come back as their foreground probability scaled between
+            the two values; :func:`ganaug.data.values.match_values` turns
+            them into masks.
         """
         self.autoencoder.eval()
         parts = []
@@ -277,13 +285,31 @@ class AutoencoderTrainer:
         return np.concatenate(parts) if parts else np.zeros(shape, np.float32)
 
     def reconstruct(self, X: np.ndarray, batch_size: int = 64) -> np.ndarray:
-        """``decode(encode(X))``: samples passed through the latent space (their means)."""
+        """Samples passed through the latent space: ``decode(encode(X))``.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n, C, *spatial_shape)
+        batch_size : int, default=64
+
+        Returns
+        -------
+        reconstruction : ndarray of float32 of X's shape
+        """
         return self.decode(self.encode(X, batch_size=batch_size), batch_size)
 
     # -- checkpoints ------------------------------------------------------------
     def state_dict(self) -> dict:
-        """Everything needed to continue training or to encode and decode, as
-        tensors and plain values (loadable with ``torch.load(weights_only=True)``)."""
+        """Everything needed to continue training, or to encode and decode.
+
+        Returns
+        -------
+        state : dict
+            Tensors and plain values (loadable with
+            ``torch.load(weights_only=True)``): the networks, optimisers,
+            gradient scalers, step, history, generator state and the data's
+            value kind, loss and range.
+        """
         state = {
             "autoencoder": self.autoencoder.state_dict(),
             "optimizer": self.optimizer.state_dict(),
@@ -305,7 +331,13 @@ class AutoencoderTrainer:
         return state
 
     def load_state_dict(self, state: dict) -> None:
-        """Restore :meth:`state_dict`'s output (e.g. read from a checkpoint file)."""
+        """Restore :meth:`state_dict`'s output.
+
+        Parameters
+        ----------
+        state : dict
+            From :meth:`state_dict` (possibly read from a checkpoint file).
+        """
         self.autoencoder.load_state_dict(state["autoencoder"])
         self.optimizer.load_state_dict(state["optimizer"])
         if self.scaler.is_enabled() and state["scaler"]:
