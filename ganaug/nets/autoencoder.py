@@ -1,0 +1,207 @@
+"""A latent space for images and volumes: MONAI's ``AutoencoderKL``, for any spatial size.
+
+The autoencoder is MONAI's (``monai.networks.nets.AutoencoderKL``, the first
+stage of MONAI's latent diffusion tutorials and of MAISI); this module only
+sizes it for ganaug's CPU budgets and makes it take any spatial size: inputs
+are padded (edge values repeated) to a multiple of the downsampling factor
+and outputs cropped back.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import torch
+import torch.nn.functional as F
+from monai.networks.nets import AutoencoderKL
+from torch import nn
+
+# Channels per level; each level but the last halves every spatial axis. Small
+# for volumes (MONAI's BraTS tutorial uses 32/64/64 on a GPU), so a 28^3 fit
+# stays within minutes on a CPU: a 28^3 volume becomes a 4 x 7^3 latent.
+DEFAULT_CHANNELS = {2: (32, 64, 64), 3: (16, 32, 32)}
+DEFAULT_LATENT_CHANNELS = 4
+
+
+class LatentAutoencoder(nn.Module):
+    """MONAI's ``AutoencoderKL`` for samples of one spatial shape, any size.
+
+    No attention blocks (they cost most at the high resolutions, and the
+    latents here are small), one residual block per level. Samples are
+    padded by repeating their edge values to a multiple of
+    ``downsampling`` on every axis, and decoded samples are cropped back.
+
+    Parameters
+    ----------
+    spatial_shape : sequence of int
+        Spatial size of the samples (2 or 3 axes).
+    in_channels : int, default=1
+        Channels of the samples; the decoder outputs as many.
+    channels : sequence of int, optional
+        Channels per level (each a multiple of ``norm_num_groups``); each
+        level but the last halves the spatial size. Default: 32/64/64 for
+        images, 16/32/32 for volumes.
+    latent_channels : int, default=4
+        Channels of the latent.
+    num_res_blocks : int, default=1
+        Residual blocks per level.
+    norm_num_groups : int, default=8
+        Groups of the group normalisation layers.
+
+    Attributes
+    ----------
+    autoencoder : monai.networks.nets.AutoencoderKL
+    downsampling : int
+        Factor by which every spatial axis shrinks, ``2 ** (len(channels) - 1)``.
+    latent_shape : tuple of int
+        Shape of one latent, ``(latent_channels, *padded spatial / downsampling)``.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from ganaug.nets.autoencoder import LatentAutoencoder
+    >>> ae = LatentAutoencoder((28, 28, 28))
+    >>> ae.latent_shape
+    (4, 7, 7, 7)
+    >>> ae.decode(ae.encode(torch.zeros(2, 1, 28, 28, 28))).shape
+    torch.Size([2, 1, 28, 28, 28])
+    """
+
+    def __init__(
+        self,
+        spatial_shape: Sequence[int],
+        in_channels: int = 1,
+        channels: Sequence[int] | None = None,
+        latent_channels: int = DEFAULT_LATENT_CHANNELS,
+        num_res_blocks: int = 1,
+        norm_num_groups: int = 8,
+    ) -> None:
+        super().__init__()
+        dims = len(spatial_shape)
+        if dims not in (2, 3):
+            raise ValueError(f"spatial_shape {tuple(spatial_shape)} must have 2 or 3 axes.")
+        channels = tuple(DEFAULT_CHANNELS[dims] if channels is None else channels)
+        self.spatial_shape = tuple(int(s) for s in spatial_shape)
+        self.in_channels = in_channels
+        self.downsampling = 2 ** (len(channels) - 1)
+        self.padded_shape = tuple(
+            math.ceil(s / self.downsampling) * self.downsampling for s in self.spatial_shape
+        )
+        self.latent_shape = (
+            latent_channels,
+            *(s // self.downsampling for s in self.padded_shape),
+        )
+        self.autoencoder = AutoencoderKL(
+            spatial_dims=dims,
+            in_channels=in_channels,
+            out_channels=in_channels,
+            num_res_blocks=num_res_blocks,
+            channels=channels,
+            attention_levels=(False,) * len(channels),
+            latent_channels=latent_channels,
+            norm_num_groups=norm_num_groups,
+            with_encoder_nonlocal_attn=False,
+            with_decoder_nonlocal_attn=False,
+        )
+
+    def _pad(self, x: torch.Tensor) -> torch.Tensor:
+        if tuple(x.shape[2:]) != self.spatial_shape:
+            raise ValueError(
+                f"Samples of spatial shape {tuple(x.shape[2:])}; this autoencoder was built "
+                f"for {self.spatial_shape}."
+            )
+        widths: list[int] = []
+        for size, padded in zip(
+            reversed(self.spatial_shape), reversed(self.padded_shape), strict=True
+        ):
+            before = (padded - size) // 2
+            widths += [before, padded - size - before]
+        return F.pad(x, widths, mode="replicate") if any(widths) else x
+
+    def _crop(self, x: torch.Tensor) -> torch.Tensor:
+        crops = tuple(
+            slice((padded - size) // 2, (padded - size) // 2 + size)
+            for size, padded in zip(self.spatial_shape, self.padded_shape, strict=True)
+        )
+        return x[(slice(None), slice(None), *crops)]
+
+    def encode_distribution(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Mean and standard deviation of the latent of each sample in ``x``.
+
+        Parameters
+        ----------
+        x : torch.Tensor of shape (n, in_channels, *spatial_shape)
+
+        Returns
+        -------
+        mu, sigma : torch.Tensor of shape (n, *latent_shape)
+        """
+        return self.autoencoder.encode(self._pad(x))
+
+    def encode(
+        self, x: torch.Tensor, sample: bool = False, generator: torch.Generator | None = None
+    ) -> torch.Tensor:
+        """The latent of each sample: its mean, or a draw around it.
+
+        Parameters
+        ----------
+        x : torch.Tensor of shape (n, in_channels, *spatial_shape)
+        sample : bool, default=False
+            Draw from the latent distribution instead of taking its mean.
+        generator : torch.Generator, optional
+            Source of the draw's noise (torch's global RNG when None).
+
+        Returns
+        -------
+        z : torch.Tensor of shape (n, *latent_shape)
+        """
+        mu, sigma = self.encode_distribution(x)
+        return reparameterize(mu, sigma, generator) if sample else mu
+
+    def decode(self, z: torch.Tensor) -> torch.Tensor:
+        """Samples from latents.
+
+        Parameters
+        ----------
+        z : torch.Tensor of shape (n, *latent_shape)
+
+        Returns
+        -------
+        x : torch.Tensor of shape (n, in_channels, *spatial_shape)
+            The decoder's raw output (logits for data fitted with a BCE loss).
+        """
+        return self._crop(self.autoencoder.decode(z))
+
+    def forward(
+        self, x: torch.Tensor, generator: torch.Generator | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """Reconstruct ``x`` through a latent drawn around its mean (training).
+
+        Parameters
+        ----------
+        x : torch.Tensor of shape (n, in_channels, *spatial_shape)
+        generator : torch.Generator, optional
+            Source of the draw's noise (torch's global RNG when None).
+
+        Returns
+        -------
+        reconstruction, mu, sigma : torch.Tensor
+        """
+        mu, sigma = self.encode_distribution(x)
+        return self.decode(reparameterize(mu, sigma, generator)), mu, sigma
+
+
+def reparameterize(
+    mu: torch.Tensor, sigma: torch.Tensor, generator: torch.Generator | None = None
+) -> torch.Tensor:
+    """A draw ``mu + sigma * eps`` with ``eps`` from ``generator`` (differentiable)."""
+    eps = torch.randn(mu.shape, generator=generator, device=mu.device, dtype=mu.dtype)
+    return mu + sigma * eps
+
+
+def kl_divergence(mu: torch.Tensor, sigma: torch.Tensor) -> torch.Tensor:
+    """KL divergence of ``N(mu, sigma^2)`` from ``N(0, 1)``, summed per sample, batch mean."""
+    var = sigma.float().pow(2)
+    per_sample = 0.5 * (mu.float().pow(2) + var - torch.log(var) - 1).flatten(1).sum(1)
+    return per_sample.mean()
