@@ -186,9 +186,9 @@ class RunPlan:
             return []
         est = self.estimate
         return [
-            f"# estimated run time: {_duration(est.seconds)} on {est.device} (an estimate, "
-            "extrapolated from a few timed steps on this machine:",
-            f"#   {'; '.join(est.basis)})",
+            f"# estimated run time: {_duration(est.seconds)} on {est.device}, plus a few "
+            "seconds for the report (an estimate,",
+            f"#   extrapolated from a few timed steps on this machine: {'; '.join(est.basis)})",
         ]
 
 
