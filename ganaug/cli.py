@@ -16,29 +16,42 @@ class UserError(Exception):
     """A problem with the user's input: printed as one line, exit code 2."""
 
 
+START_HERE = """\
+start here:
+  ganaug demo                                  a two-minute check that the sampler works
+  ganaug run breastmnist                       the main job: is a GAN worth it for a rare
+                                               class? (about 5 minutes on 2 CPU cores)
+your own data:
+  ganaug recipes show dicom-folder > my.yaml   copy a recipe (breast-cancer: a table)
+  ganaug run my.yaml --dry-run                 edit it, then check: class counts, skips,
+                                               patients per split, estimated time
+  ganaug run my.yaml                           measure: does a GAN help here?
+  ganaug augment-dicom FOLDER --labels CSV --out OUT    write synthetic series
+
+'ganaug COMMAND --help' describes each command and its defaults."""
+
+
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser for ``ganaug``, one sub-command per task."""
+    """The argument parser for ``ganaug``, one sub-command per task, in workflow order.
+
+    Also what the documentation's command-line reference is generated from
+    (sphinx-argparse: ``:module: ganaug.cli``, ``:func: build_parser``).
+
+    Returns
+    -------
+    parser : argparse.ArgumentParser
+    """
     parser = argparse.ArgumentParser(
         prog="ganaug",
-        description="Synthetic minority samples from conditional GANs.",
+        description="Synthetic minority samples from conditional GANs: measure whether they "
+        "help a classifier on your data, then write them.",
+        epilog=START_HERE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"ganaug {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True)
-
-    demo.add_parser(commands)
-    augment_dicom.add_parser(commands)
-    evaluate.add_parser(commands)
-    train.add_parser(commands)
-    run.add_parser(commands)
-    recipes.add_parser(commands)
-    for command in commands.choices.values():
-        command.add_argument(
-            "-v",
-            "--verbose",
-            action="store_true",
-            help="also show the warnings of MONAI, nibabel, torch and scikit-learn, "
-            "silenced by default: they are about those libraries, not your data",
-        )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for command in (recipes, run, evaluate, augment_dicom, train, demo):
+        command.add_parser(commands)
     return parser
 
 

@@ -6,6 +6,8 @@ import argparse
 
 from ..io.dicom_series import COLOUR_MODES
 from ..io.labels import KEY_COLUMNS
+from ..io.preprocess import RESIZE_MODES
+from . import _options
 
 
 def _shape(text: str) -> tuple[int, ...]:
@@ -14,7 +16,9 @@ def _shape(text: str) -> tuple[int, ...]:
     except ValueError:
         shape = ()
     if len(shape) not in (2, 3) or min(shape) < 4:
-        raise argparse.ArgumentTypeError(f"expected 2 or 3 sizes of at least 4, got {text!r}")
+        raise argparse.ArgumentTypeError(
+            f"expected X,Y or X,Y,Z, sizes of at least 4, got {text!r}"
+        )
     return shape
 
 
@@ -46,18 +50,22 @@ def _strategy(text: str) -> str | float | dict:
         return text
 
 
-def _epochs(text: str) -> int | str:
-    return text if text == "auto" else int(text)
-
-
 def _run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from ..workflows import augment_folder
 
+    if args.labels is None and Path(args.in_dir).is_dir():
+        raise ValueError(
+            f"--labels is required when IN_DIR is a folder ({args.in_dir}): a CSV with a "
+            "'label' column and one of path, SeriesInstanceUID, StudyInstanceUID, PatientID"
+        )
     summary = augment_folder(
         args.in_dir,
         args.labels,
         args.out,
         target_shape=args.target_shape,
+        resize=args.resize,
         window=args.window,
         spacing=args.spacing,
         key=args.key,
@@ -67,11 +75,12 @@ def _run(args: argparse.Namespace) -> int:
         batch_size=args.batch_size,
         device=args.device,
         random_state=args.seed,
+        params=dict(args.set) or None,
         output_format=args.format,
         resume=args.resume,
         checkpoint_every=args.checkpoint_every,
         strict=args.strict,
-        verbose=0 if args.quiet else 1,
+        verbose=_options.verbosity(args),
     )
     print(summary.text())
     return 0
@@ -89,69 +98,104 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     -------
     parser : argparse.ArgumentParser
     """
-    parser = commands.add_parser(
+    parser = _options.add_command(
+        commands,
         "augment-dicom",
         help="learn the minority classes of a labelled DICOM folder; write synthetic series",
+        usage=(
+            "%(prog)s FOLDER --labels CSV --out OUT [options]   (a DICOM or NIfTI folder)\n"
+            "       %(prog)s FILE.npz --out OUT [options]       (a MedMNIST .npz: labels inside)"
+        ),
         description=(
             "Load a folder of DICOM series (or NIfTI files, or a MedMNIST .npz) with "
             "a labels CSV, train GANOversampler, and write one new DICOM series (or "
             "NIfTI file) per synthetic sample to OUT, marked as synthetic and free "
             "of patient data, with manifest.csv and the model. OUT appears only "
-            "when everything is written; IN_DIR is never written to."
+            "when everything is written; IN_DIR is never written to. Measure first "
+            "('ganaug run dicom-folder --dry-run', then 'ganaug run'): the report says "
+            "whether the synthetic series help."
         ),
     )
-    parser.add_argument("in_dir", metavar="IN_DIR", help="DICOM or NIfTI folder, or .npz")
     parser.add_argument(
-        "--labels",
-        help="CSV with a 'label' column and identifier columns among path, "
-        "SeriesInstanceUID, StudyInstanceUID, PatientID (a cohort spreadsheet)",
+        "in_dir", metavar="IN_DIR", help="DICOM or NIfTI folder, or .npz; recipe key data.source"
     )
+    parser.add_argument("--out", required=True, metavar="DIR", help="new output folder")
     parser.add_argument(
+        "--format",
+        choices=("dicom", "nifti"),
+        default="dicom",
+        help="write DICOM series, or NIfTI files (greyscale only)",
+    )
+    folder = parser.add_argument_group(
+        "the images (a recipe's data section)",
+        "--labels is required when IN_DIR is a folder. Shapes and spacings are in "
+        "MONAI's index order: x, y for 2D images (columns, rows); x, y, z in RAS for "
+        "volumes (towards the patient's right, front, head: for an axial series "
+        "columns, rows, slices).",
+    )
+    folder.add_argument(
+        "--labels",
+        metavar="CSV",
+        help="required for a folder: a CSV with a 'label' column and identifier columns "
+        "among path, SeriesInstanceUID, StudyInstanceUID, PatientID (a cohort spreadsheet)",
+    )
+    folder.add_argument(
         "--key",
         choices=KEY_COLUMNS,
         help="the labels CSV column that names images (default: the most specific one "
         "it has; the others are checked against the files)",
     )
-    parser.add_argument(
+    folder.add_argument(
         "--colour",
         choices=COLOUR_MODES,
         default="rgb",
         help="colour images: keep red, green and blue (written back as RGB) or convert "
-        "to grey (BT.601 luma); default rgb",
+        "to grey (BT.601 luma)",
     )
-    parser.add_argument("--out", required=True, help="new output folder")
-    parser.add_argument("--target-shape", type=_shape, help="crop/pad to e.g. 64,64 or 32,64,64")
-    parser.add_argument(
+    folder.add_argument(
+        "--target-shape",
+        type=_shape,
+        metavar="X,Y[,Z]",
+        help="bring every image to this shape, e.g. 64,64,32: 32 axial slices of 64 x 64 "
+        "(default: the images' own, which must then agree)",
+    )
+    folder.add_argument(
+        "--resize",
+        choices=RESIZE_MODES,
+        default="crop",
+        help="how images reach --target-shape: crop or pad around the centre (the voxel "
+        "size kept), or interpolate (the field of view kept)",
+    )
+    folder.add_argument(
         "--window",
         type=_window,
-        help="soft-tissue, lung, bone, brain (CT, HU), mr (percentiles) or LOW,HIGH",
+        help="soft-tissue, lung, bone, brain (CT, HU), mr (percentiles) or LOW,HIGH "
+        "(default: values as read)",
     )
-    parser.add_argument(
+    folder.add_argument(
         "--spacing",
         type=_floats,
-        help="resample to this voxel spacing in mm, e.g. 1,1,2",
+        metavar="X,Y[,Z]",
+        help="resample to this voxel spacing in mm, e.g. 1,1,2 (default: each image's own)",
     )
-    parser.add_argument(
+    folder.add_argument(
+        "--strict", action="store_true", help="fail on unreadable files instead of skipping"
+    )
+    training = parser.add_argument_group("training (a recipe's sampler section)")
+    training.add_argument(
         "--sampling-strategy",
         type=_strategy,
+        metavar="STRATEGY",
         default="auto",
         help="auto, minority, not majority, a ratio such as 0.5, or LABEL:N,... "
         "(N: the class size wanted)",
     )
-    parser.add_argument("--epochs", type=_epochs, default="auto", help="epochs, or 'auto'")
-    parser.add_argument("--batch-size", type=int, default=32, help="training batch size")
-    parser.add_argument("--device", default="auto", help="'auto', 'cpu' or 'cuda'")
-    parser.add_argument("--seed", type=int, default=0, help="seeds training, samples and UIDs")
-    parser.add_argument("--format", choices=("dicom", "nifti"), default="dicom")
-    parser.add_argument(
-        "--resume", action="store_true", help="continue an interrupted run's training"
-    )
-    parser.add_argument(
-        "--checkpoint-every", type=int, default=200, help="training steps between checkpoints"
-    )
-    parser.add_argument(
-        "--strict", action="store_true", help="fail on unreadable files instead of skipping"
-    )
-    parser.add_argument("--quiet", action="store_true", help="no progress bars")
+    _options.add_epochs(training)
+    _options.add_batch_size(training)
+    _options.add_set(training, sampler_only=True)
+    _options.add_device(training)
+    _options.add_seed(training, "seeds training, samples and UIDs")
+    _options.add_checkpoints(training, every=200, resume="continue an interrupted run's training")
+    _options.add_output(parser)
     parser.set_defaults(handler=_run)
     return parser

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from . import _options
+
 
 def _run(args: argparse.Namespace) -> int:
     from ..workflows import run_demo
@@ -14,7 +16,7 @@ def _run(args: argparse.Namespace) -> int:
         epochs=args.epochs,
         random_state=args.seed,
         device=args.device,
-        verbose=0 if args.quiet else 1,
+        verbose=_options.verbosity(args),
     )
     print(summary.text())
     return 0
@@ -32,9 +34,10 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     -------
     parser : argparse.ArgumentParser
     """
-    demo = commands.add_parser(
+    parser = _options.add_command(
+        commands,
         "demo",
-        help="over-sample the bundled BreastMNIST at 1:10 and check the samples",
+        help="a two-minute check: over-sample BreastMNIST at 1:10 and look at the samples",
         description=(
             "Train GANOversampler on the bundled BreastMNIST training split with "
             "the malignant class sub-sampled, write the resampled data and the "
@@ -42,11 +45,17 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
             "the synthetic ones."
         ),
     )
-    demo.add_argument("--out", default=None, help="output folder (default: runs/demo-TIME)")
-    demo.add_argument("--minority", type=int, default=40, help="malignant images kept")
-    demo.add_argument("--epochs", default="auto", help="training epochs, or 'auto'")
-    demo.add_argument("--seed", type=int, default=0, help="random seed")
-    demo.add_argument("--device", default="auto", help="'auto', 'cpu' or 'cuda'")
-    demo.add_argument("--quiet", action="store_true", help="no progress bar")
-    demo.set_defaults(handler=_run)
-    return demo
+    parser.add_argument("--out", metavar="DIR", help="output folder (default: runs/demo-TIME)")
+    parser.add_argument(
+        "--minority",
+        metavar="N",
+        type=_options.positive_int,
+        default=40,
+        help="malignant images kept of the training split's 147 (a simulated rare class)",
+    )
+    _options.add_epochs(parser)
+    _options.add_seed(parser, "seeds the sub-sample, training and samples")
+    _options.add_device(parser)
+    _options.add_output(parser)
+    parser.set_defaults(handler=_run)
+    return parser

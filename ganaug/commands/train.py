@@ -5,33 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-
-def _positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text}")
-    return value
-
-
-def _epochs(text: str) -> int | str:
-    return text if text == "auto" else _positive_int(text)
-
-
-def _setting(text: str) -> tuple[str, object]:
-    """``sampler.NAME=VALUE`` (as in a recipe) or ``NAME=VALUE``; the value read as YAML."""
-    from ..recipes._yaml import parse_setting
-
-    try:
-        keys, value = parse_setting(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-    if keys[0] == "sampler" and len(keys) == 2:
-        keys = keys[1:]
-    if len(keys) != 1:
-        raise argparse.ArgumentTypeError(
-            f"expected sampler.NAME=VALUE or NAME=VALUE (a sampler parameter), got {text!r}"
-        )
-    return keys[0], value
+from . import _options
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -44,7 +18,7 @@ def _run(args: argparse.Namespace) -> int:
         "device": args.device,
         "amp": not args.no_amp,
         "compile": args.compile,
-        "verbose": 0 if args.quiet else 1,
+        "verbose": _options.verbosity(args),
         **dict(args.set),
     }
     summary = train_sampler(
@@ -83,9 +57,10 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     -------
     parser : argparse.ArgumentParser
     """
-    train = commands.add_parser(
+    parser = _options.add_command(
+        commands,
         "train",
-        help="train a sampler on a data set and save it (torchrun-ready)",
+        help="train a sampler on a data set and save it, for long runs (torchrun-ready)",
         description=(
             "Train GANOversampler's (or, with --sampler translation, "
             "TranslationOversampler's) networks on a bundled data set or an .npz file "
@@ -96,50 +71,62 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
             "is per process."
         ),
     )
-    train.add_argument(
+    parser.add_argument(
         "--data",
         required=True,
-        help="'breastmnist', 'adrenalmnist3d', or an .npz with images and labels",
+        help="breastmnist, adrenalmnist3d, or an .npz with 'images' and 'labels'; "
+        "recipe key data.source",
     )
-    train.add_argument("--out", required=True, help="output folder")
-    train.add_argument(
+    parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    parser.add_argument(
         "--sampler",
         choices=("gan", "translation"),
         default="gan",
-        help="GANOversampler (default) or TranslationOversampler (images only)",
+        help="GANOversampler, or TranslationOversampler (images only)",
     )
-    train.add_argument("--split", default="train", choices=("train", "val", "test"))
-    train.add_argument("--limit", type=_positive_int, help="use only the first N samples")
-    train.add_argument("--epochs", type=_epochs, default="auto", help="epochs, or 'auto'")
-    train.add_argument("--batch-size", type=_positive_int, default=32, help="per process")
-    train.add_argument("--seed", type=int, default=0, help="random seed")
-    train.add_argument("--device", default="auto", help="'auto', 'cpu' or 'cuda'")
-    train.add_argument("--no-amp", action="store_true", help="no mixed precision on CUDA")
-    train.add_argument("--compile", action="store_true", help="use torch.compile")
-    train.add_argument(
-        "--checkpoint-every", type=_positive_int, default=500, help="steps between checkpoints"
+    parser.add_argument(
+        "--split",
+        default="train",
+        choices=("train", "val", "test"),
+        help="which split of a bundled data set to train on",
     )
-    train.add_argument(
-        "--resume", action="store_true", help="continue from OUT/checkpoint.pt if it exists"
+    parser.add_argument(
+        "--limit",
+        metavar="N",
+        type=_options.positive_int,
+        help="use only the first N samples (default: all); recipe key data.limit",
     )
-    train.add_argument(
+    _options.add_epochs(parser, "the sampler")
+    _options.add_batch_size(parser, "per process")
+    _options.add_set(parser, sampler_only=True)
+    _options.add_seed(parser, "seeds the networks, batches and noise")
+    _options.add_device(parser)
+    parser.add_argument(
+        "--no-amp",
+        action="store_true",
+        help="no mixed precision on CUDA; recipe key sampler.amp (false)",
+    )
+    parser.add_argument(
+        "--compile", action="store_true", help="use torch.compile; recipe key sampler.compile"
+    )
+    _options.add_checkpoints(
+        parser, every=500, resume="continue from OUT/checkpoint.pt if it exists"
+    )
+    parser.add_argument(
         "--tensorboard",
         action="store_true",
         help="log to OUT/tensorboard (pip install tensorboard)",
     )
-    train.add_argument("--log-every", type=_positive_int, default=10, help="steps per scalar")
-    train.add_argument(
-        "--sample-every", type=_positive_int, default=200, help="steps per sample grid"
+    parser.add_argument(
+        "--log-every", metavar="N", type=_options.positive_int, default=10, help="steps per scalar"
     )
-    train.add_argument(
-        "--set",
-        type=_setting,
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="any other parameter of the sampler, read as YAML as in 'ganaug run': "
-        "--set r1_gamma=1 --set loss=bce (or --set sampler.loss=bce)",
+    parser.add_argument(
+        "--sample-every",
+        metavar="N",
+        type=_options.positive_int,
+        default=200,
+        help="steps per sample grid",
     )
-    train.add_argument("--quiet", action="store_true", help="no progress bar")
-    train.set_defaults(handler=_run)
-    return train
+    _options.add_output(parser)
+    parser.set_defaults(handler=_run)
+    return parser

@@ -13,7 +13,7 @@ import pandas as pd
 
 from .dicom_series import DicomSeriesReader, check_colour, scan_dicom_folder
 from .labels import DICOM_KEYS, normalize_path, path_keys, read_labels
-from .preprocess import build_transform, check_window
+from .preprocess import RESIZE_MODES, build_transform, check_window
 
 NIFTI_SUFFIXES = (".nii", ".nii.gz")
 SKIPPED_FILE = "skipped.csv"  # what augment-dicom and recipe runs write the skips to
@@ -25,9 +25,10 @@ class LabelledImages:
 
     Parameters
     ----------
-    images : ndarray of float32, shape (n, C, H, W) or (n, C, D, H, W)
-        Channel-first images, or volumes in RAS orientation; one channel,
-        or three (red, green, blue) for colour images. With a window the
+    images : ndarray of float32, shape (n, C, X, Y) or (n, C, X, Y, Z)
+        Channel-first images (columns, rows), or volumes in RAS orientation
+        and index order (for an axial series: columns, rows, slices); one
+        channel, or three (red, green, blue) for colour images. With a window the
         values are in [0, 1]; without one they are as read (HU for CT,
         0-255 for colour).
     labels : ndarray of shape (n,)
@@ -35,13 +36,13 @@ class LabelledImages:
     records : pandas.DataFrame
         One row per image: ``source`` (series folder or file), ``files``,
         ``series_uid``, ``study_uid``, ``patient_id``, ``modality``,
-        ``colour``, ``original_shape``, ``spacing`` (mm, before
-        ``target_shape``) and ``label``.
+        ``colour``, ``original_shape``, ``spacing`` (mm, as loaded: changed
+        by ``target_shape`` only when interpolated) and ``label``.
     skipped : list of (str, str)
         Files or series left out, with the reason.
     spacing : tuple of float
-        Voxel spacing of ``images`` in mm: the requested spacing, else the
-        median over the images.
+        Voxel spacing of ``images`` in mm: the requested spacing, else (or
+        when interpolated to ``target_shape``) the median over the images.
     window : (float, float), "mr" or None
         The intensity window applied: ``images`` of 0 and 1 stand for its
         low and high values.
@@ -200,8 +201,8 @@ def _one_kind(items: list[_Item], target_shape, skipped: list, strict: bool) -> 
     if target_shape is None:
         if len({item.dims for item in items}) > 1:
             raise ValueError(
-                "the folder mixes 2D images and 3D volumes; pass a 2- or 3-value "
-                "target_shape (--target-shape) to load one kind."
+                "the folder mixes 2D images and 3D volumes; pass a 2-value (x,y) or "
+                "3-value (x,y,z) target_shape (--target-shape) to load one kind."
             )
         return items
     kept = []
@@ -335,7 +336,8 @@ def _collect(items, dataset, strict: bool, verbose: int):
         elif image.shape != out.shape[1:]:
             raise ValueError(
                 f"{record['source']} has shape {image.shape[1:]}, others "
-                f"{out.shape[2:]}; pass target_shape (--target-shape) to crop or pad."
+                f"{out.shape[2:]} (x, y[, z]); pass target_shape (--target-shape) to crop "
+                "or pad them to one shape (or resize='interpolate' to interpolate)."
             )
         out[len(kept)] = image
         record["original_shape"] = tuple(int(s) for s in item["original_shape"])
@@ -354,6 +356,7 @@ def load_labelled_images(
     labels: str | os.PathLike | None = None,
     *,
     target_shape: Sequence[int] | None = None,
+    resize: str = "crop",
     window: str | Sequence[float] | None = None,
     spacing: Sequence[float] | None = None,
     key: str | None = None,
@@ -374,7 +377,7 @@ def load_labelled_images(
     MedMNIST ``.npz`` (its ``train_images`` and ``train_labels``).
 
     Each image is read, oriented to RAS, resampled to ``spacing``, windowed
-    and cropped or padded to ``target_shape``, then copied into one
+    and cropped or padded (or interpolated) to ``target_shape``, then copied into one
     preallocated array, so a large folder is held in memory once.
 
     Parameters
@@ -390,8 +393,18 @@ def load_labelled_images(
         :func:`ganaug.io.labels.read_labels`). Not used for ``.npz`` files,
         which carry their labels.
     target_shape : sequence of int, optional
-        Spatial shape to crop or pad to (centred, border replicated); needed
+        Spatial shape, in MONAI's index order: ``(x, y)`` (columns, rows) for
+        2D images, ``(x, y, z)`` in RAS for volumes (towards the patient's
+        right, anterior, superior; for an axial series columns, rows,
+        slices), e.g. ``(64, 64, 32)``: 32 axial slices of 64 x 64. Needed
         when the images differ in shape.
+    resize : {"crop", "interpolate"}, default="crop"
+        How images reach ``target_shape``: ``"crop"`` crops or pads around
+        the centre (border replicated), keeping the voxel size, so choose
+        ``spacing`` to fit what matters in the field of view;
+        ``"interpolate"`` resamples the whole image to that shape (anti-aliased),
+        keeping the field of view and changing the voxel size (and, unless
+        the shapes are in proportion, the aspect).
     window : str, pair of float or None, default=None
         ``"soft-tissue"``, ``"lung"``, ``"bone"``, ``"brain"`` (CT presets
         in HU), ``"mr"`` (1st-99th percentile of each image) or
@@ -436,6 +449,8 @@ def load_labelled_images(
     if not root.exists():
         raise FileNotFoundError(f"{root} does not exist.")
     window, colour = check_window(window), check_colour(colour)
+    if resize not in RESIZE_MODES:
+        raise ValueError(f"resize must be one of {', '.join(RESIZE_MODES)}; got {resize!r}.")
     if root.is_file() and root.suffix == ".npz":
         if labels is not None:
             raise ValueError(f"{root} carries its own labels; do not pass a labels CSV.")
@@ -462,6 +477,7 @@ def load_labelled_images(
         window=window,
         spacing=spacing,
         keep_channels=isinstance(reader, DicomSeriesReader),
+        resize=resize,
     )
     images, kept, failed = _collect(items, _dataset(items, transform, cache_dir), strict, verbose)
     records = pd.DataFrame(kept)
@@ -478,7 +494,9 @@ def load_labelled_images(
         labels=np.asarray(records["label"].tolist()),
         records=records,
         skipped=skipped + failed,
-        spacing=tuple(float(v) for v in spacing) if spacing is not None else median,
+        spacing=tuple(float(v) for v in spacing)
+        if spacing is not None and resize == "crop"
+        else median,
         window=window,
         modality=modality,
     )

@@ -1,4 +1,10 @@
-"""MONAI preprocessing of one image: read, orient, resample, window, crop or pad."""
+"""MONAI preprocessing of one image: read, orient, resample, window, crop/pad or resize.
+
+Spatial axes are in MONAI's index order: 2D images ``(x, y)`` (columns,
+rows), volumes oriented to RAS ``(x, y, z)`` (towards the patient's right,
+anterior, superior: for an axial series, columns, rows, slices). Shapes and
+spacings (``target_shape``, ``spacing``) are given in that order.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +22,9 @@ WINDOWS: dict[str, tuple[float, float]] = {
 }
 # "mr": per-image percentiles (MR intensities have no absolute unit).
 MR_PERCENTILES = (1.0, 99.0)
+# How an image is brought to target_shape: centred crop or pad (border replicated,
+# the voxel size kept), or interpolation to that shape (the field of view kept).
+RESIZE_MODES = ("crop", "interpolate")
 
 
 def check_window(window: str | Sequence[float] | None) -> tuple[float, float] | str | None:
@@ -116,11 +125,12 @@ def build_transform(
     window: tuple[float, float] | str | None = None,
     spacing: Sequence[float] | None = None,
     keep_channels: bool = False,
+    resize: str = "crop",
 ):
     """The MONAI pipeline that turns one item into a preprocessed image.
 
     Read, orient volumes to RAS, resample to ``spacing``, window, then crop or pad
-    (replicating the border) to ``target_shape``.
+    (replicating the border) or interpolate to ``target_shape``.
 
     Parameters
     ----------
@@ -129,7 +139,8 @@ def build_transform(
     spatial_dims : {2, 3}
         Spatial axes of the images.
     target_shape : sequence of int, optional
-        Spatial shape of the output.
+        Spatial shape of the output, in index order: ``(x, y)`` for 2D images,
+        ``(x, y, z)`` in RAS for volumes (see the module docstring).
     window : (float, float), "mr" or None
         From :func:`check_window`. A pair maps ``[low, high]`` to ``[0, 1]``
         (clipped); ``"mr"`` maps each image's 1st-99th percentiles there.
@@ -137,6 +148,9 @@ def build_transform(
         Voxel spacing in mm to resample to (bilinear).
     keep_channels : bool, default=False
         Keep every channel the reader gives (colour), not the first only.
+    resize : {"crop", "interpolate"}, default="crop"
+        How to reach ``target_shape``: crop or pad around the centre, or
+        interpolate (bilinear or trilinear, anti-aliased).
 
     Returns
     -------
@@ -148,6 +162,7 @@ def build_transform(
     from monai.transforms import (
         Compose,
         Orientation,
+        Resize,
         ResizeWithPadOrCrop,
         ScaleIntensityRange,
         ScaleIntensityRangePercentiles,
@@ -164,6 +179,9 @@ def build_transform(
         steps.append(ScaleIntensityRangePercentiles(low, high, 0.0, 1.0, clip=True))
     elif window is not None:
         steps.append(ScaleIntensityRange(window[0], window[1], 0.0, 1.0, clip=True))
-    if target_shape is not None:
+    if target_shape is not None and resize == "interpolate":
+        mode = "trilinear" if spatial_dims == 3 else "bilinear"
+        steps.append(Resize(tuple(target_shape), mode=mode, anti_aliasing=True))
+    elif target_shape is not None:
         steps.append(ResizeWithPadOrCrop(tuple(target_shape), mode="edge"))
     return Compose([*steps, ToRecord()])

@@ -11,13 +11,14 @@ constraints.
 from ..utils._deprecation import moved_names
 from ._bundled import bundled_recipes, recipe_description
 from ._errors import RecipeError
-from ._load import load_recipe
+from ._load import load_recipe, read_recipe
 from ._schema import resolve_recipe
 
 __all__ = [
     "RecipeError",
     "bundled_recipes",
     "load_recipe",
+    "read_recipe",
     "recipe_description",
     "resolve_recipe",
 ]

@@ -29,11 +29,13 @@ from ..evaluation._methods import default_methods, default_samplers, parse_metho
 from ..evaluation._protocol import LIFT_CONSTRAINTS
 from ..io.dicom_series import COLOUR_MODES
 from ..io.labels import KEY_COLUMNS
+from ..io.preprocess import RESIZE_MODES
 from ..over_sampling import GANOversampler
 from ._errors import RecipeError
+from ._paths import NAMED_SOURCES, absolute_paths
 
 SECTIONS = ("name", "data", "sampler", "classifier", "evaluation", "output")
-SOURCES = (*BUNDLED, "breast-cancer")
+SOURCES = NAMED_SOURCES
 DEFAULT_OUTPUT = "runs"
 
 # Types the library's constraints accept that a YAML value never is.
@@ -56,6 +58,7 @@ DATA_KEYS = {
         "test_size",
         "limit",
         "target_shape",
+        "resize",
         "window",
         "spacing",
         "strict",
@@ -72,6 +75,7 @@ DATA_CONSTRAINTS = {
     "test_size": [Interval(Real, 0, 1, closed="neither")],
     "limit": [Interval(Integral, 4, None, closed="left"), None],
     "target_shape": [list, None],
+    "resize": [StrOptions(set(RESIZE_MODES))],
     "window": [list, str, None],
     "spacing": [list, Real, None],
     "strict": ["boolean"],
@@ -83,6 +87,7 @@ FOLDER_DEFAULTS = {
     "key": None,
     "colour": "rgb",
     "target_shape": None,
+    "resize": "crop",
     "window": None,
     "spacing": None,
     "strict": False,
@@ -220,7 +225,7 @@ def _check_data_paths(data: dict) -> None:
         what = "folder" if kind == "folder" else "file"
         raise RecipeError(
             f"data.source: {source!r} is neither a bundled data set ({', '.join(SOURCES)}) "
-            f"nor an existing {what} (relative paths start from {Path.cwd()})"
+            f"nor an existing {what}"
         )
     labels = data.get("labels")
     if labels is not None and not Path(labels).is_file():
@@ -282,8 +287,10 @@ def resolve_recipe(raw: object, name: str = "recipe") -> dict:
     -------
     recipe : dict
         Sections ``name``, ``data``, ``sampler``, ``classifier``,
-        ``evaluation`` and ``output``, with every value explicit, so that the
-        saved recipe repeats the run even if a default changes later.
+        ``evaluation`` and ``output``, with every value explicit and every
+        path absolute (relative ones start from the working folder), so that
+        the saved recipe repeats the run from anywhere, even if a default
+        changes later.
     """
     if not isinstance(raw, dict):
         raise RecipeError(
@@ -305,7 +312,7 @@ def resolve_recipe(raw: object, name: str = "recipe") -> dict:
         "GANOversampler",
     )
     data = _resolve_data(raw.get("data"))
-    return {
+    resolved = {
         "name": raw.get("name", name),
         "data": data,
         "sampler": {**_defaults(GANOversampler, sampler_keys), **sampler},
@@ -313,3 +320,4 @@ def resolve_recipe(raw: object, name: str = "recipe") -> dict:
         "evaluation": _resolve_evaluation(raw.get("evaluation"), _holds_images(data)),
         "output": raw.get("output", DEFAULT_OUTPUT),
     }
+    return absolute_paths(resolved, Path.cwd())

@@ -88,3 +88,51 @@ def apply_overrides(recipe: dict, overrides: Iterable[str]) -> dict:
         else:
             raise RecipeError(f"--set {path}: recipes are two levels deep (SECTION.KEY)")
     return out
+
+
+def _line(key: str, value: object) -> str:
+    """``key: value`` on one line, collections in flow style."""
+    text = yaml.safe_dump(value, default_flow_style=True, width=1 << 16)
+    return f"{key}: {text.removesuffix(chr(10)).removesuffix('...').strip()}"
+
+
+def dump_annotated(recipe: dict, notes: dict[str, str], left_out: dict[str, str]) -> str:
+    """YAML text for a resolved recipe with a comment on some values, some left out.
+
+    Parameters
+    ----------
+    recipe : dict
+        A resolved recipe (two levels: sections of keys).
+    notes : dict of str to str
+        ``"section.key"`` (or a top-level key) to a comment for its line.
+    left_out : dict of str to str
+        ``"section.key"`` to leave out, to the reason, said in a comment at
+        the end of its section; ``"section"`` to say why a whole section is
+        not used (its values stay, for a recipe that uses it).
+
+    Returns
+    -------
+    text : str
+        Valid YAML: what is left out takes its default when read back.
+    """
+    lines = []
+
+    def note(line: str, path: str) -> str:
+        return f"{line}  # {notes[path]}" if path in notes else line
+
+    for section, values in recipe.items():
+        if not isinstance(values, dict):
+            lines.append(note(_line(section, values), section))
+            continue
+        why = f"  # not used here: {left_out[section]}" if section in left_out else ""
+        lines.append(f"{section}:{why}")
+        skipped: dict[str, list[str]] = {}
+        for key, value in values.items():
+            path = f"{section}.{key}"
+            if path in left_out:
+                skipped.setdefault(left_out[path], []).append(key)
+                continue
+            lines.append(note("  " + _line(key, value), path))
+        for why, keys in skipped.items():
+            lines.append(f"  # not used here: {', '.join(keys)} ({why})")
+    return "\n".join(lines) + "\n"

@@ -105,6 +105,10 @@ class GANTrainer:
         After :meth:`fit`, the averaged generator is ``ema.model``.
     step : int
         Steps (discriminator updates) done so far.
+    planned_steps : int or None
+        Set by :meth:`fit` before the callbacks' ``on_train_begin``: the
+        steps ``epochs`` passes over the batches make (None for batches
+        without a ``len()``).
     stop_training : bool
         Set by a callback to end :meth:`fit` after the current step.
     history : History
@@ -157,6 +161,7 @@ class GANTrainer:
         self.d_scaler = grad_scaler(self.device, self.dtype)
         self.ema = EMA(self.generator, ema_half_life)
         self.step = 0
+        self.planned_steps: int | None = None
         self.stop_training = False
         self.history = History()
         self._callbacks: Sequence[Callback] = ()
@@ -293,6 +298,7 @@ class GANTrainer:
         if self._epoch_steps and n_batches is None:
             raise ValueError("Resuming inside an epoch needs batches with a len().")
         self.stop_training = False
+        self.planned_steps = epochs * n_batches if n_batches is not None else None
         self.generator.train()
         self.discriminator.train()
         self._callbacks = callbacks
@@ -301,7 +307,7 @@ class GANTrainer:
                 callback.load_state_dict(self._callback_states[type(callback).__name__])
             callback.on_train_begin(self)
         with tqdm(
-            total=epochs * n_batches if n_batches is not None else None,
+            total=self.planned_steps,
             initial=self.step,
             disable=self.verbose == 0 or not self.is_main,
             desc="ganaug training",

@@ -146,6 +146,7 @@ def augment_folder(
     out_dir: str | os.PathLike,
     *,
     target_shape: Sequence[int] | None = None,
+    resize: str = "crop",
     window: str | Sequence[float] | None = None,
     spacing: Sequence[float] | None = None,
     key: str | None = None,
@@ -189,7 +190,12 @@ def augment_folder(
     out_dir : str or os.PathLike
         New output folder; must not exist, nor lie inside ``in_dir``.
     target_shape : sequence of int, optional
-        Spatial shape to crop or pad the images to.
+        Spatial shape to bring the images to, in MONAI's index order: ``(x,
+        y)`` for 2D images, ``(x, y, z)`` in RAS for volumes (see
+        :func:`~ganaug.io.load_labelled_images`).
+    resize : {"crop", "interpolate"}, default="crop"
+        Crop or pad to ``target_shape`` (the voxel size kept), or interpolate
+        to it (the field of view kept).
     window : str, pair of float or None, default=None
         Intensity window (see :func:`~ganaug.io.load_labelled_images`).
     spacing : sequence of float, optional
@@ -271,6 +277,7 @@ def augment_folder(
         in_dir,
         labels,
         target_shape=target_shape,
+        resize=resize,
         window=window,
         spacing=spacing,
         key=key,
