@@ -71,6 +71,7 @@ def _run(args: argparse.Namespace) -> int:
         resume=args.resume,
         checkpoint_every=args.checkpoint_every,
         strict=args.strict,
+        skipped_paths=args.skipped_paths,
         verbose=0 if args.quiet else 1,
     )
     print(summary.text())
@@ -141,7 +142,9 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser.add_argument("--epochs", type=_epochs, default="auto", help="epochs, or 'auto'")
     parser.add_argument("--batch-size", type=int, default=32, help="training batch size")
     parser.add_argument("--device", default="auto", help="'auto', 'cpu' or 'cuda'")
-    parser.add_argument("--seed", type=int, default=0, help="seeds training, samples and UIDs")
+    parser.add_argument(
+        "--seed", type=int, default=0, help="seeds training and samples (UIDs are new every run)"
+    )
     parser.add_argument("--format", choices=("dicom", "nifti"), default="dicom")
     parser.add_argument(
         "--resume", action="store_true", help="continue an interrupted run's training"
@@ -150,7 +153,16 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "--checkpoint-every", type=int, default=200, help="training steps between checkpoints"
     )
     parser.add_argument(
-        "--strict", action="store_true", help="fail on unreadable files instead of skipping"
+        "--strict",
+        action="store_true",
+        help="fail on unreadable files and on labels rows that match no image, instead of "
+        "skipping them",
+    )
+    parser.add_argument(
+        "--skipped-paths",
+        metavar="FILE",
+        help="new CSV file, outside OUT, listing every skipped file, series or labels row "
+        "with its path (OUT's skipped.csv names them by a hash of the path only)",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
     parser.set_defaults(handler=_run)
