@@ -5,7 +5,6 @@ Series, SOP Instance or Frame of Reference UID and no PatientID, while their
 pixels are identical; ``--resume`` keeps the interrupted run's own identities.
 """
 
-import importlib
 import json
 
 import pandas as pd
@@ -51,12 +50,11 @@ def test_resume_keeps_the_runs_own_identities(ct_cohort, tmp_path, monkeypatch):
     root, labels, _ = ct_cohort
     out = tmp_path / "out"
 
-    def interrupted(*args, **kwargs):
+    def interrupted(*args, **kwargs):  # Ctrl-C as the first synthetic file is written
         raise KeyboardInterrupt
 
     with monkeypatch.context() as patch:
-        module = importlib.import_module("ganaug.workflows.augment_folder")
-        patch.setattr(module, "write_dicom_series", interrupted)
+        patch.setattr(pydicom.dataset.Dataset, "save_as", interrupted)
         with pytest.raises(KeyboardInterrupt):
             augment(root, labels, out)
     partial = tmp_path / ".out.partial"

@@ -2,7 +2,6 @@
 before any data is read (``n_seeds: 1000000000`` passed --dry-run and then took 17.9 GB
 in 45 s); the samplers refuse sample counts that could not fit, before allocating."""
 
-import importlib
 import tracemalloc
 from pathlib import Path
 
@@ -49,8 +48,7 @@ def test_augment_dicom_refuses_a_billion_samples_before_reading(tmp_path, capsys
     def refuse(*args, **kwargs):
         raise AssertionError("the folder was read before the counts were checked")
 
-    module = importlib.import_module("ganaug.workflows.augment_folder")
-    monkeypatch.setattr(module, "load_labelled_images", refuse)
+    monkeypatch.setattr("ganaug.io.loading.scan_dicom_folder", refuse)
     (tmp_path / "in").mkdir()
     (tmp_path / "labels.csv").write_text("path,label\nx,1\n")
     before = tree(tmp_path)
