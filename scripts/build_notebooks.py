@@ -372,8 +372,9 @@ print("report:", result.out_dir / "report.html")""",
         """## If you use synthetic series: write them as DICOM
 `augment_folder` trains the sampler on the whole folder and writes one new
 series per synthetic sample, plus `manifest.csv` (path, label, seed, model
-hash, SeriesInstanceUID) and the model. Every file is marked as derived and
-synthetic, gets new UIDs and carries no patient data. The input folder is
+hash, SeriesInstanceUID, PatientID, the run's UID root and what the model
+learned from) and the model. Every file is marked as derived and synthetic,
+gets UIDs new to this run and carries no patient data. The input folder is
 never written to. On the command line: `ganaug augment-dicom`.""",
     ),
     (

@@ -80,6 +80,7 @@ def _run(args: argparse.Namespace) -> int:
         resume=args.resume,
         checkpoint_every=args.checkpoint_every,
         strict=args.strict,
+        skipped_paths=args.skipped_paths,
         verbose=_options.verbosity(args),
     )
     print(summary.text())
@@ -179,7 +180,10 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
         help="resample to this voxel spacing in mm, e.g. 1,1,2 (default: each image's own)",
     )
     folder.add_argument(
-        "--strict", action="store_true", help="fail on unreadable files instead of skipping"
+        "--strict",
+        action="store_true",
+        help="fail on unreadable files and on labels rows that match no image, instead of "
+        "skipping them",
     )
     training = parser.add_argument_group("training (a recipe's sampler section)")
     training.add_argument(
@@ -194,8 +198,14 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     _options.add_batch_size(training)
     _options.add_set(training, sampler_only=True)
     _options.add_device(training)
-    _options.add_seed(training, "seeds training, samples and UIDs")
+    _options.add_seed(training, "seeds training and samples (UIDs are new every run)")
     _options.add_checkpoints(training, every=200, resume="continue an interrupted run's training")
+    parser.add_argument(
+        "--skipped-paths",
+        metavar="FILE",
+        help="new CSV file, outside OUT, listing every skipped file, series or labels row "
+        "with its path (OUT's skipped.csv names them by a hash of the path only)",
+    )
     _options.add_output(parser)
     parser.set_defaults(handler=_run)
     return parser

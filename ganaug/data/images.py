@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._range import check_value_range
+
 MAX_CHANNELS_WITHOUT_HINT = 4
 
 
@@ -76,22 +78,37 @@ class ImageEncoder:
         self.channels, self.spatial_shape = image_layout(self.sample_shape, spatial_dims)
 
     def fit(self, X: np.ndarray) -> ImageEncoder:
-        """Record the value range and dtype of ``X`` (shape ``(n, *sample_shape)``)."""
-        self.low_ = float(np.min(X))
-        self.high_ = float(np.max(X))
+        """Record the value range and dtype of ``X`` (shape ``(n, *sample_shape)``).
+
+        Raises
+        ------
+        ValueError
+            If the range is too wide to compute with (its width overflows
+            float64, as for values near ±1.8e308).
+        """
+        low, high = float(np.min(X)), float(np.max(X))
+        check_value_range(low, high)
+        self.low_, self.high_ = low, high
         self.dtype_ = np.dtype(X.dtype)
         return self
 
+    def _work_dtype(self) -> type:
+        """float32, unless the values or their range leave float32's (then float64)."""
+        largest = max(abs(self.low_), abs(self.high_), self.high_ - self.low_)
+        return np.float32 if largest < float(np.finfo(np.float32).max) / 2 else np.float64
+
     def transform(self, X: np.ndarray) -> np.ndarray:
-        """Return float32 ``(n, C, *spatial)`` scaled to [-1, 1]."""
-        scale = max(self.high_ - self.low_, np.finfo(np.float32).eps)
-        Z = (np.asarray(X, dtype=np.float32) - self.low_) / scale * 2.0 - 1.0
-        return Z.reshape(len(X), self.channels, *self.spatial_shape)
+        """Return float32 ``(n, C, *spatial)`` scaled to [-1, 1] (computed in float64
+        where float32 cannot hold the values or their range)."""
+        scale = max(self.high_ - self.low_, float(np.finfo(np.float32).eps))
+        Z = (np.asarray(X, dtype=self._work_dtype()) - self.low_) / scale * 2.0 - 1.0
+        return Z.astype(np.float32, copy=False).reshape(len(X), self.channels, *self.spatial_shape)
 
     def inverse_transform(self, Z: np.ndarray) -> np.ndarray:
-        """Map ``(n, C, *spatial)`` values in [-1, 1] back to ``(n, *sample_shape)``."""
+        """Map ``(n, C, *spatial)`` values in [-1, 1] back to ``(n, *sample_shape)``,
+        inside the training range (so finite in the training dtype)."""
         Z = np.clip(np.asarray(Z, dtype=np.float64), -1.0, 1.0)
-        X = (Z + 1.0) / 2.0 * (self.high_ - self.low_) + self.low_
+        X = np.clip((Z + 1.0) / 2.0 * (self.high_ - self.low_) + self.low_, self.low_, self.high_)
         if self.dtype_.kind in "iub":
             X = np.round(X)
         return X.reshape(len(Z), *self.sample_shape).astype(self.dtype_)

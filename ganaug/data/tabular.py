@@ -10,6 +10,8 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.preprocessing import QuantileTransformer
 from sklearn.utils.validation import check_is_fitted
 
+from ._range import check_value_range
+
 CONTINUOUS, CATEGORICAL = "continuous", "categorical"
 
 
@@ -164,6 +166,9 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         mask = self._mask()
         self.categories_ = [_sorted_categories(X[:, j]) for j in np.flatnonzero(mask)]
         continuous = X[:, ~mask].astype(np.float64)
+        for j, column in zip(np.flatnonzero(~mask), continuous.T, strict=True):
+            if len(column):
+                check_value_range(column.min(), column.max(), f"X's column {j}")
         self.integral_ = np.all(np.equal(np.mod(continuous, 1), 0), axis=0)
         self.quantile_transformer_ = None
         if continuous.shape[1]:

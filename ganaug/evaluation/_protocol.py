@@ -43,6 +43,11 @@ from ._metrics import classification_scores
 from ._quality import QualityRecords, feature_spaces
 from ._results import LiftReport
 
+# At most a thousand seeds: paired-seed studies use 3 to 30, and a thousand runs of
+# even the cheapest method take days; more is a typo (n_seeds: 1000000000 once
+# filled 18 GB with the seed list before the first seed ran).
+MAX_SEEDS = 1000
+
 # What evaluate_lift accepts; the recipe schema checks a recipe's evaluation keys
 # against these too.
 LIFT_CONSTRAINTS = {
@@ -57,7 +62,7 @@ LIFT_CONSTRAINTS = {
     "classifier": [StrOptions({"auto"}), HasMethods(["fit", "predict_proba"])],
     "param_grid": [dict, list, None],
     "imbalance_ratio": [Interval(Real, 1, None, closed="left"), None],
-    "n_seeds": [Interval(Integral, 1, None, closed="left")],
+    "n_seeds": [Interval(Integral, 1, MAX_SEEDS, closed="both")],
     "random_state": [Interval(Integral, 0, None, closed="left")],
     "val_size": [Interval(Real, 0, 1, closed="neither")],
     "groups": ["array-like", None],
@@ -280,7 +285,8 @@ def evaluate_lift(
         Sub-sample every minority class to ``round(n_majority / ratio)``
         samples; needed for the oracle.
     n_seeds : int, default=5
-        Repetitions; seeds are ``random_state, random_state + 1, ...``.
+        Repetitions, at most 1000; seeds are ``random_state, random_state + 1,
+        ...``.
     random_state : int, default=0
         First seed; also seeds the validation split when one is made.
     val_size : float, default=0.2
@@ -370,7 +376,7 @@ def evaluate_lift(
         device,
         verbose,
     )
-    seeds = [random_state + i for i in range(n_seeds)]
+    seeds = range(random_state, random_state + n_seeds)
     with tqdm(total=len(seeds) * len(parsed), disable=not verbose, desc="evaluate") as progress:
         for seed in seeds:
             protocol.run_seed(seed, seed == seeds[0], progress)
@@ -391,7 +397,7 @@ def evaluate_lift(
             "class_counts": {str(k): v for k, v in counts.items()},
             "minority_classes": [str(c) for c in minority],
             "imbalance_ratio": imbalance_ratio,
-            "seeds": seeds,
+            "seeds": list(seeds),
             "methods": [m.name for m in parsed],
             "classifier": repr(classifier),
             "param_grid": param_grid,

@@ -14,9 +14,17 @@ import pandas as pd
 from .dicom_series import DicomSeriesReader, check_colour, scan_dicom_folder
 from .labels import DICOM_KEYS, normalize_path, path_keys, read_labels
 from .preprocess import RESIZE_MODES, build_transform, check_window
+from .skipped import (
+    SKIPPED_FILE,
+    UNMATCHED_ROW,
+    SkippedInputError,
+    skip_error,
+    summarize_skipped,
+    write_skipped,
+)
 
 NIFTI_SUFFIXES = (".nii", ".nii.gz")
-SKIPPED_FILE = "skipped.csv"  # what augment-dicom and recipe runs write the skips to
+__all__ = ["SKIPPED_FILE", "LabelledImages", "load_labelled_images", "summarize_skipped"]
 
 
 @dataclass
@@ -39,7 +47,8 @@ class LabelledImages:
         ``colour``, ``original_shape``, ``spacing`` (mm, as loaded: changed
         by ``target_shape`` only when interpolated) and ``label``.
     skipped : list of (str, str)
-        Files or series left out, with the reason.
+        Files or series left out, and labels rows that matched no image
+        (named by file, line and value), with the reason.
     spacing : tuple of float
         Voxel spacing of ``images`` in mm: the requested spacing, else (or
         when interpolated to ``target_shape``) the median over the images.
@@ -72,15 +81,23 @@ class LabelledImages:
         """
         return summarize_skipped(self.skipped)
 
-    def write_skipped(self, path: str | os.PathLike) -> None:
-        """Write every skipped file or series and its reason to a CSV (``path``, ``reason``).
+    def write_skipped(
+        self, path: str | os.PathLike, *, key: bytes | None = None, paths: bool = True
+    ) -> None:
+        """Write every skip and its reason to a CSV (``path``, ``reason``).
 
         Parameters
         ----------
         path : str or os.PathLike
             The CSV file to write.
+        key : bytes, optional
+            A secret key: adds a ``path_hash`` column, a keyed hash of each
+            path (see :func:`ganaug.io.skipped.path_hash`).
+        paths : bool, default=True
+            Whether to write the paths; False leaves only their hashes, for
+            a folder that is to be shared.
         """
-        pd.DataFrame(self.skipped, columns=["path", "reason"]).to_csv(path, index=False)
+        write_skipped(self.skipped, path, key=key, paths=paths)
 
     def to_physical(self, images: np.ndarray) -> np.ndarray:
         """Undo a ``(low, high)`` window: values in the image's units (HU for CT).
@@ -109,28 +126,6 @@ class _Item:
     keys: dict
     record: dict
     dims: int
-
-
-def summarize_skipped(skipped: list, reasons: int = 3) -> str:
-    """One line: the number of skipped files or series and the commonest reasons.
-
-    Parameters
-    ----------
-    skipped : list of (str, str)
-        Paths and reasons, as :attr:`LabelledImages.skipped`.
-    reasons : int, default=3
-        How many distinct reasons to name.
-
-    Returns
-    -------
-    summary : str
-    """
-    if not skipped:
-        return "nothing skipped"
-    counts = Counter(reason for _, reason in skipped).most_common()
-    named = "; ".join(f"{n} x {reason}" for reason, n in counts[:reasons])
-    more = f"; {len(counts) - reasons} other reason(s)" if len(counts) > reasons else ""
-    return f"skipped {len(skipped)} file(s) or series: {named}{more}"
 
 
 def _refuse(path: str, reason: str) -> None:
@@ -228,9 +223,19 @@ def _check_colour(items: list[_Item], colour: str) -> None:
 
 
 def _attach_labels(
-    items: list[_Item], labels_path, root: Path, is_dicom: bool, key: str | None
-) -> None:
-    """Label each item from the labels CSV, checking the row's other identifiers."""
+    items: list[_Item],
+    labels_path,
+    root: Path,
+    is_dicom: bool,
+    key: str | None,
+    left_out: list[_Item],
+    skipped: list,
+) -> list:
+    """Label each item from the labels CSV, checking the row's other identifiers.
+
+    Returns the rows that name no image (not even one of ``left_out``, the
+    items of another kind, nor a file among ``skipped``), as skips.
+    """
     if labels_path is None:
         raise ValueError("a labels CSV is needed for a DICOM or NIfTI folder (--labels).")
     table = read_labels(labels_path, key)
@@ -255,6 +260,24 @@ def _attach_labels(
             f"{len(unlabelled)} image(s) have no label in {labels_path} by {key}, "
             f"e.g. {unlabelled[0]}."
         )
+    named = set().union(*(item.keys[key] for item in [*items, *left_out]))
+    if key == "path":
+        named |= path_keys([path for path, _ in skipped], root)
+    return [
+        (f"{table.path}, line {table.rows[value]}: {key} {value}", UNMATCHED_ROW)
+        for value in mapping
+        if value not in named
+    ]
+
+
+def _unmatched_rows(rows: list, skipped: list, strict: bool) -> None:
+    """Add the labels rows that match no image to ``skipped``, or refuse them."""
+    if strict and rows:
+        raise ValueError(
+            f"{rows[0][0]} names no image in the folder (strict: labels rows that match "
+            f"no image are not skipped; {len(rows)} such row(s))."
+        )
+    skipped.extend(rows)
 
 
 def _check_identifiers(item: _Item, table, value: str) -> None:
@@ -345,9 +368,7 @@ def _collect(items, dataset, strict: bool, verbose: int):
         kept.append(record)
     if not kept:
         path, reason = skipped[0]
-        raise ValueError(
-            f"no image could be read; {summarize_skipped(skipped)}, e.g. {path}: {reason}."
-        )
+        raise skip_error(f"no image could be read, e.g. {path}: {reason}", skipped)
     return out[: len(kept)], kept, skipped
 
 
@@ -390,8 +411,9 @@ def load_labelled_images(
         ``PatientID`` (a cohort spreadsheet; other columns are ignored). The
         most specific one present names the images, and the others must
         agree with what the DICOM files say (see
-        :func:`ganaug.io.labels.read_labels`). Not used for ``.npz`` files,
-        which carry their labels.
+        :func:`ganaug.io.labels.read_labels`). A row that names no image
+        is skipped (see ``strict``). Not used for ``.npz`` files, which
+        carry their labels.
     target_shape : sequence of int, optional
         Spatial shape, in MONAI's index order: ``(x, y)`` (columns, rows) for
         2D images, ``(x, y, z)`` in RAS for volumes (towards the patient's
@@ -422,8 +444,9 @@ def load_labelled_images(
         to one grey channel (ITU-R BT.601 luma, ``0.299 R + 0.587 G + 0.114
         B``). With "rgb" a folder may not mix colour and greyscale images.
     strict : bool, default=False
-        Raise on the first unreadable or non-image file instead of skipping
-        it and listing it in ``skipped``.
+        Raise on the first unreadable or non-image file, or labels row that
+        matches no image, instead of skipping it and listing it in
+        ``skipped``.
     cache_dir : str or os.PathLike, optional
         Folder for MONAI's ``PersistentDataset`` cache of preprocessed
         images (keyed by file paths and settings), so later loads of the
@@ -443,7 +466,9 @@ def load_labelled_images(
         If the folder holds no image, the labels do not cover every image,
         only one class is present, the images differ in shape without
         ``target_shape``, or colour and greyscale images mix with
-        ``colour="rgb"``.
+        ``colour="rgb"``. Where inputs were skipped, a
+        :class:`~ganaug.io.skipped.SkippedInputError` that says so, with the
+        skips counted by reason (and listed in its ``skipped``).
     """
     root = Path(source)
     if not root.exists():
@@ -461,15 +486,19 @@ def load_labelled_images(
         reader = _nifti_reader() if has_nifti else DicomSeriesReader(colour)
     else:
         raise ValueError(f"{root} is neither a folder nor a MedMNIST .npz file.")
-    items = _one_kind(items, target_shape, skipped, strict)
+    found, items = items, _one_kind(items, target_shape, skipped, strict)
     if not items:
-        raise ValueError(f"{root} holds no DICOM or NIfTI image to load.")
+        raise skip_error(f"{root} holds no DICOM or NIfTI image to load.", skipped)
     _check_colour(items, colour)
     if reader is not None:
-        _attach_labels(items, labels, root, is_dicom=not has_nifti, key=key)
+        kept = {id(item) for item in items}
+        left_out = [item for item in found if id(item) not in kept]
+        rows = _attach_labels(items, labels, root, not has_nifti, key, left_out, skipped)
+        _unmatched_rows(rows, skipped, strict)
     counts = Counter(item.record["label"] for item in items)
     if len(counts) < 2:
-        raise ValueError(f"all images have the label {next(iter(counts))!r}; need two classes.")
+        label = next(iter(counts))
+        raise skip_error(f"all images have the label {label!r}; need two classes.", skipped)
     transform = build_transform(
         reader,
         items[0].dims,
@@ -482,10 +511,11 @@ def load_labelled_images(
     images, kept, failed = _collect(items, _dataset(items, transform, cache_dir), strict, verbose)
     records = pd.DataFrame(kept)
     if records["label"].nunique() < 2:
-        raise ValueError(
+        raise SkippedInputError(
             f"only class {records['label'].tolist()[0]!r} is left ({len(records)} image(s)); "
             f"{summarize_skipped(skipped + failed)}, e.g. {failed[0][0]}. Two classes are "
-            "needed: make the skipped files readable, or label more images."
+            "needed: make the skipped files readable, or label more images.",
+            skipped + failed,
         )
     modality = records["modality"].mode().iloc[0] or "OT"
     median = tuple(float(v) for v in np.median(np.array(list(records["spacing"])), axis=0))

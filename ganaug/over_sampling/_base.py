@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Mapping
 from numbers import Integral, Real
 from typing import Any
 
@@ -26,7 +27,18 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_consistent_length, validate_data
 
-from ..utils._validation import check_images, check_not_sparse, check_tabular
+from ..utils._validation import (
+    ClassSizes,
+    check_finite_samples,
+    check_images,
+    check_new_values,
+    check_not_sparse,
+    check_tabular,
+)
+
+# balance_synthetic's bound: a hundred synthetic samples per sample, where the
+# benchmarks use one; more only allocates.
+MAX_BALANCE = 100.0
 
 # The parameters every ganaug sampler has, for imblearn's ``Substitution``
 # through ``parameter_docs``; each sampler fills in the ``{placeholders}``.
@@ -68,7 +80,12 @@ class SyntheticOversampler(BaseOverSampler):
 
     _parameter_constraints: dict = {
         **BaseOverSampler._parameter_constraints,
-        "balance_synthetic": [Interval(Real, 0, None, closed="neither"), None],
+        # imblearn's, with a dict's class sizes bounded (utils._validation.MAX_SAMPLES)
+        "sampling_strategy": [
+            ClassSizes() if constraint is Mapping else constraint
+            for constraint in BaseOverSampler._parameter_constraints["sampling_strategy"]
+        ],
+        "balance_synthetic": [Interval(Real, 0, MAX_BALANCE, closed="right"), None],
         "image_shape": [tuple, list, None],
         "spatial_dims": [Interval(Integral, 2, 3, closed="both"), None],
     }
@@ -149,24 +166,34 @@ class SyntheticOversampler(BaseOverSampler):
 
     def _fit_resample(self, X, y):
         rng = check_random_state(self.random_state)
+        self._balancing_rows(y)  # refuses too many new rows before any fitting
         self._fit_synthesis(X, y, rng)
         return self._resample(X, y, rng)
 
+    def _balancing_rows(self, y: np.ndarray) -> dict:
+        """The synthetic rows ``balance_synthetic`` adds per class (none when None),
+        after checking that all the new rows fit in one call's bound."""
+        counts = Counter(y.tolist())
+        for cls, n_samples in self.sampling_strategy_.items():
+            counts[cls] += n_samples
+        extra = {}
+        if self.balance_synthetic is not None:
+            extra = {cls: round(self.balance_synthetic * n) for cls, n in counts.items()}
+        n_new = sum(self.sampling_strategy_.values()) + sum(extra.values())
+        check_new_values(n_new, self.n_features_in_, "ask for fewer (sampling_strategy).")
+        return extra
+
     def _resample(self, X: np.ndarray, y: np.ndarray, rng) -> tuple[np.ndarray, np.ndarray]:
         """The originals, then the new rows; sets ``source_indices_``, ``synthetic_mask_``."""
-        balanced = self.balance_synthetic is not None
-        share = 0.0 if balanced else self._unbalanced_share()
+        share = 0.0 if self.balance_synthetic is not None else self._unbalanced_share()
+        extra = self._balancing_rows(y)
         parts = [(X, y, np.arange(len(y)), np.zeros(len(y), dtype=bool))]
-        counts = Counter(y.tolist())
         for cls, n_samples in self.sampling_strategy_.items():
             if n_samples:
                 parts.append(self._class_rows(X, y, cls, n_samples, share, rng))
-                counts[cls] += n_samples
-        if balanced:
-            for cls in np.unique(y):
-                n_samples = round(self.balance_synthetic * counts[cls])
-                if n_samples:
-                    parts.append(self._class_rows(X, y, cls, n_samples, 1.0, rng))
+        for cls in np.unique(y):
+            if extra.get(cls):
+                parts.append(self._class_rows(X, y, cls, extra[cls], 1.0, rng))
         X_parts, y_parts, sources, synthetic = zip(*parts, strict=True)
         self.source_indices_ = np.concatenate(sources)
         self.synthetic_mask_ = np.concatenate(synthetic)
@@ -179,6 +206,7 @@ class SyntheticOversampler(BaseOverSampler):
         synthetic, derived_from = X[:0], np.zeros(0, dtype=int)
         if n_synthetic:
             synthetic, derived_from = self._synthetic_rows(X, y, cls, n_synthetic, rng)
+            check_finite_samples(synthetic, type(self).__name__)
         duplicates = rng.choice(members, n_samples - len(synthetic))
         return (
             np.concatenate([synthetic, X[duplicates]]),

@@ -23,7 +23,14 @@ from ..training.diffaugment import parse_policy
 from ..training.trainer import GANTrainer
 from ..utils._docstring import parameter_docs
 from ..utils._random import draw_seed, seeded_torch
-from ..utils._validation import check_not_sparse, class_label
+from ..utils._validation import (
+    MAX_SAMPLES,
+    check_finite_samples,
+    check_new_values,
+    check_not_sparse,
+    check_sample_count,
+    class_label,
+)
 from ._network import NetworkOversampler
 from ._sample_choice import inside_real_manifold, match_moments
 
@@ -592,7 +599,8 @@ class GANOversampler(NetworkOversampler):
         Parameters
         ----------
         n_samples : int
-            Number of samples to draw.
+            Number of samples to draw, at most 100 million (and 2**33 values
+            in all).
         y : object
             The class label, one of ``classes_``.
         random_state : int, RandomState instance or None, default=None
@@ -612,8 +620,8 @@ class GANOversampler(NetworkOversampler):
             and per-sample shape.
         """
         check_is_fitted(self, "generator_")
-        if not isinstance(n_samples, Integral) or n_samples < 0:
-            raise ValueError(f"n_samples must be a non-negative integer, got {n_samples!r}.")
+        check_sample_count(n_samples)
+        check_new_values(n_samples, self.n_features_in_, "draw them in smaller batches.")
         self._check_class(y)
         real = None if match_to is None else self._encoded_rows(self._check_real(match_to, y))
         if n_samples == 0:
@@ -621,7 +629,9 @@ class GANOversampler(NetworkOversampler):
         codes = self._generate_codes(n_samples, y, check_random_state(random_state))
         if real is not None:
             codes = match_moments(codes.reshape(n_samples, -1), real, self._continuous_codes())
-        return self._as_input_form(self._decode(codes))
+        X_new = self._decode(codes)
+        check_finite_samples(X_new, type(self).__name__)
+        return self._as_input_form(X_new)
 
     def interpolate(self, y: Any, n_steps: int = 8, random_state: Any = None):
         """Samples of one class along a walk between two latent codes.
@@ -638,7 +648,7 @@ class GANOversampler(NetworkOversampler):
         y : object
             The class label, one of ``classes_``.
         n_steps : int, default=8
-            Samples along the walk, at least 2.
+            Samples along the walk, at least 2 (at most 100 million).
         random_state : int, RandomState instance or None, default=None
             Seeds the two codes; the same integer gives the same walk.
 
@@ -648,8 +658,12 @@ class GANOversampler(NetworkOversampler):
             ``n_steps`` samples in the form ``X`` had during fit, in order.
         """
         check_is_fitted(self, "generator_")
-        if not isinstance(n_steps, Integral) or n_steps < 2:
-            raise ValueError(f"n_steps must be an integer of at least 2, got {n_steps!r}.")
+        if not isinstance(n_steps, Integral) or not 2 <= n_steps <= MAX_SAMPLES:
+            raise ValueError(
+                f"n_steps must be an integer of at least 2 and at most {MAX_SAMPLES:_}, "
+                f"got {n_steps!r}."
+            )
+        check_new_values(n_steps, self.n_features_in_, "take fewer steps.")
         self._check_class(y)
         code = int(np.searchsorted(self.classes_, y))
         generator = self.generator_.to(self.device_).eval()

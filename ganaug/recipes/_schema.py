@@ -37,6 +37,8 @@ from ._paths import NAMED_SOURCES, absolute_paths
 SECTIONS = ("name", "data", "sampler", "classifier", "evaluation", "output")
 SOURCES = NAMED_SOURCES
 DEFAULT_OUTPUT = "runs"
+# Characters a recipe's name may not hold: path separators, and ':' (a drive on Windows).
+NAME_FORBIDS = ("/", "\\", ":")
 
 # Types the library's constraints accept that a YAML value never is.
 PYTHON_ONLY = (tuple, os.PathLike, callable, torch.device)
@@ -273,6 +275,17 @@ def _holds_images(data: dict) -> bool:
     return data["source"] in BUNDLED or data_kind(data["source"]) == "folder"
 
 
+def _check_name(name: str) -> None:
+    """A run's name becomes a folder under ``output``: a plain name, or a one-line
+    :class:`RecipeError` (a separator or ``..`` would put the report elsewhere)."""
+    bad = set(NAME_FORBIDS) & set(name) or any(ord(c) < 32 or ord(c) == 127 for c in name)
+    if bad or name.strip() in ("", ".", ".."):
+        raise RecipeError(
+            f"name must be a plain name, a folder under output: no '/', '\\' or ':', not "
+            f"'.' or '..', on one line; got {name!r}"
+        )
+
+
 def resolve_recipe(raw: object, name: str = "recipe") -> dict:
     """Validate a parsed recipe and fill in every default.
 
@@ -303,6 +316,7 @@ def resolve_recipe(raw: object, name: str = "recipe") -> dict:
     for key in ("name", "output"):
         if key in raw and not isinstance(raw[key], str):
             raise RecipeError(f"{key} must be a string; got {raw[key]!r}")
+    _check_name(raw.get("name", name))
     sampler_keys = [k for k in GANOversampler._parameter_constraints if k not in SET_BY_EVALUATION]
     sampler = _check(
         "sampler",

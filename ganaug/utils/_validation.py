@@ -4,15 +4,88 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Mapping
+from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from sklearn.utils import check_array
+from sklearn.utils import check_array as _sklearn_check_array
+from sklearn.utils._param_validation import Options
 
 from ..data.images import image_layout
 from ..data.tabular import categorical_mask
+
+# Bounds on the counts that allocate, so that a typo fails at once instead of filling
+# memory first. No real use comes near them:
+# - a class of at most a hundred million samples after over-sampling (a dict
+#   sampling_strategy's values, generate's n_samples): ten times the largest
+#   imbalanced tables in use (payment and credit-card fraud sets hold a few million rows);
+MAX_SAMPLES = 10**8
+# - and at most 2**33 new values (32 GiB of float32) in one call, whatever the sample size:
+#   ten thousand 128^3 volumes, or all of the counts above for an 85-feature table.
+MAX_NEW_VALUES = 2**33
+
+
+class ClassSizes(Options):
+    """scikit-learn constraint: a mapping of classes to sample counts, none above
+    :data:`MAX_SAMPLES` (imbalanced-learn checks the rest of a dict ``sampling_strategy``)."""
+
+    def __init__(self):
+        super().__init__(Mapping, set())
+
+    def is_satisfied_by(self, val: Any) -> bool:
+        """Whether ``val`` is a mapping whose numeric values are at most the bound."""
+        return isinstance(val, Mapping) and not any(
+            isinstance(n, Real) and n > MAX_SAMPLES for n in val.values()
+        )
+
+    def __str__(self) -> str:
+        return f"a dict of class sizes of at most {MAX_SAMPLES:_}"
+
+
+def check_sample_count(n_samples: Any, name: str = "n_samples") -> None:
+    """Refuse a count of new samples that is not an integer from 0 to :data:`MAX_SAMPLES`."""
+    if (
+        not isinstance(n_samples, Integral)
+        or isinstance(n_samples, bool)
+        or not 0 <= n_samples <= MAX_SAMPLES
+    ):
+        raise ValueError(
+            f"{name} must be a non-negative integer of at most {MAX_SAMPLES:_}, got {n_samples!r}."
+        )
+
+
+def check_new_values(n_samples: int, n_features: int, fix: str) -> None:
+    """Refuse to make more than :data:`MAX_NEW_VALUES` values at once, before allocating."""
+    if n_samples * n_features > MAX_NEW_VALUES:
+        size = n_samples * n_features * 4 / 2**30
+        raise ValueError(
+            f"{n_samples:_} new samples of {n_features:_} values each would take "
+            f"{size:,.0f} GiB or more, above the {MAX_NEW_VALUES * 4 // 2**30} GiB one call "
+            f"may make; {fix}"
+        )
+
+
+def check_array(X: Any, **kwargs: Any) -> np.ndarray:
+    """scikit-learn's ``check_array``, without the overflow warning its quick finiteness
+    test (a sum) raises for values near the float limits, which are finite."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        return _sklearn_check_array(X, **kwargs)
+
+
+def check_finite_samples(X: np.ndarray, maker: str) -> None:
+    """Refuse to return synthetic samples holding NaN or infinity (a generator whose
+    training diverged), instead of handing them on."""
+    values = np.asarray(X)
+    if values.dtype.kind in "fc" and not np.isfinite(values).all():
+        n_bad = int((~np.isfinite(values)).sum())
+        raise ValueError(
+            f"{maker} made {n_bad} non-finite value(s) (NaN or infinity) in its synthetic "
+            "samples: its training diverged. Lower generator_lr and discriminator_lr, "
+            "or train again with another random_state."
+        )
 
 
 def check_not_sparse(X: Any) -> None:

@@ -13,13 +13,14 @@ import warnings
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..io.loading import SKIPPED_FILE
+from ..io.skipped import SKIPPED_FILE
 from ..utils._files import atomic_folder, check_partial, remove_stale_temps, write_json
 from ..utils._versions import environment_record
 
 MODEL_FILE = "model.pt"  # the trained sampler, for GANOversampler.load
 RUN_FILE = "run.json"  # the run's settings and environment
 CHECKPOINT_FILE = "checkpoint.pt"  # the training state to resume from
+IDENTITY_FILE = "identity.json"  # beside the checkpoint: the run's UID root, kept on resume
 RECIPE_FILE = "recipe.yaml"
 MANIFEST_FILE = "manifest.csv"
 SUMMARY_FILE = "summary.json"
@@ -31,6 +32,7 @@ LEGACY_NAMES = {MODEL_FILE: "sampler.pt", RUN_FILE: "config.json"}
 
 __all__ = [
     "CHECKPOINT_FILE",
+    "IDENTITY_FILE",
     "LEGACY_NAMES",
     "MANIFEST_FILE",
     "MODEL_FILE",

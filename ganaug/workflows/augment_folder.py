@@ -3,27 +3,39 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ..io.dicom_writer import write_dicom_series
+from ..io.dicom_writer import new_uid_root, synthetic_patient_id, write_dicom_series
 from ..io.loading import LabelledImages, load_labelled_images
 from ..io.nifti_writer import write_nifti
+from ..io.skipped import (
+    LISTED,
+    SkippedInputError,
+    new_path_key,
+    skip_error,
+    skipped_table,
+    write_skipped,
+)
 from ..over_sampling import GANOversampler
-from ..utils._files import PARTIAL_MARKER
+from ..utils._files import PARTIAL_MARKER, atomic_file, partial_path
+from ..utils._validation import check_min_class_size
 from ._run_folder import (
     CHECKPOINT_FILE,
+    IDENTITY_FILE,
     MANIFEST_FILE,
     MODEL_FILE,
     RUN_FILE,
     SKIPPED_FILE,
+    OutputError,
     atomic_folder,
     check_output,
     environment_record,
@@ -46,12 +58,16 @@ class AugmentSummary:
     n_loaded : int
         Images the model was trained on.
     n_skipped : int
-        Files or series left out while loading (each with its reason in
-        ``skipped.csv``).
+        Files, series and labels rows left out while loading (each with its
+        reason in ``skipped.csv``).
     manifest : pandas.DataFrame
         One row per synthetic series or file, as in ``manifest.csv``.
     skipped_summary : str
-        The skipped files or series, counted by reason.
+        The skips, counted by reason.
+    skipped : list of (str, str, str)
+        Each skip's path hash (as in ``skipped.csv``), path and reason.
+    skipped_paths : str, optional
+        The file the paths were written to, if one was named.
     """
 
     out_dir: str
@@ -59,9 +75,12 @@ class AugmentSummary:
     n_skipped: int
     manifest: pd.DataFrame
     skipped_summary: str = "nothing skipped"
+    skipped: list = field(default_factory=list)
+    skipped_paths: str | None = None
 
     def text(self) -> str:
-        """A short human-readable report.
+        """A short human-readable report: what was written, and every skip up to 20,
+        by path hash, path and reason.
 
         Returns
         -------
@@ -69,13 +88,23 @@ class AugmentSummary:
         """
         counts = self.manifest["label"].value_counts().sort_index()
         per_class = ", ".join(f"{count} of class {label}" for label, count in counts.items())
-        text = (
-            f"trained on {self.n_loaded} images ({self.n_skipped} file(s) skipped); wrote "
+        lines = [
+            f"trained on {self.n_loaded} images ({self.n_skipped} skipped); wrote "
             f"{len(self.manifest)} synthetic series ({per_class or 'none'}) to {self.out_dir}"
-        )
+        ]
         if self.n_skipped:
-            text += f"\n{self.skipped_summary} (all in {self.out_dir}/{SKIPPED_FILE})"
-        return text
+            where = f"; paths in {self.skipped_paths}" if self.skipped_paths else ""
+            lines.append(
+                f"{self.skipped_summary} (path hashes and reasons in "
+                f"{self.out_dir}/{SKIPPED_FILE}{where}):"
+            )
+            lines += [f"  {h}  {p}: {reason}" for h, p, reason in self.skipped[:LISTED]]
+            if self.n_skipped > LISTED and not self.skipped_paths:
+                lines.append(
+                    f"  ... and {self.n_skipped - LISTED} more: --skipped-paths FILE "
+                    "(skipped_paths=) lists them all"
+                )
+        return "\n".join(lines)
 
 
 def _sha256(path: Path) -> str:
@@ -86,16 +115,15 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _write_one(
-    sample, folder: Path, index: int, label, data: LabelledImages, fmt: str, random_state: int
-):
+def _write_one(sample, folder: Path, index: int, label, data: LabelledImages, run: dict):
     """Write one synthetic sample; return its manifest row."""
     name = f"synthetic-{index:05d}"
-    if fmt == "nifti":
+    random_state = run["random_state"]
+    if run["format"] == "nifti":
         name += ".nii.gz"
         about = f"synthetic (ganaug seed {random_state}, class {label})"
         write_nifti(sample[0], folder / name, spacing=data.spacing, description=about)
-        return {"path": name, "label": label, "SeriesInstanceUID": ""}
+        return {"path": name, "label": label}
     # MR-style percentile values have lost CT's unit (HU): store them as Secondary Capture.
     modality = "OT" if data.window == "mr" and data.modality == "CT" else data.modality
     uid = write_dicom_series(
@@ -108,13 +136,18 @@ def _write_one(
         label=label,
         window=data.window if isinstance(data.window, tuple) else None,
         colour=data.colour,
+        uid_root=run["uid_root"],
+        derivation=run["derivation"],
     )
-    return {"path": name, "label": label, "SeriesInstanceUID": uid}
+    return {
+        "path": name,
+        "label": label,
+        "SeriesInstanceUID": uid,
+        "PatientID": synthetic_patient_id(run["uid_root"], index),
+    }
 
 
-def _write_samples(
-    sampler, data: LabelledImages, folder: Path, fmt: str, random_state: int, verbose: int
-) -> list[dict]:
+def _write_samples(sampler, data: LabelledImages, folder: Path, run: dict, verbose: int):
     """Generate each class's samples in chunks and write one series (or file) each.
 
     With ``sampler.match_moments``, each chunk is matched to the real class's
@@ -123,7 +156,7 @@ def _write_samples(
     """
     from tqdm.auto import tqdm
 
-    rng = np.random.RandomState(random_state)
+    rng = np.random.RandomState(run["random_state"])
     todo = [(cls, n) for cls, n in sampler.sampling_strategy_.items() if n > 0]
     total = sum(n for _, n in todo)
     rows = []
@@ -133,11 +166,119 @@ def _write_samples(
             for chunk in np.array_split(np.arange(n_samples), -(-n_samples // CHUNK)):
                 batch = sampler.generate(len(chunk), cls, rng.randint(2**31 - 1), match_to=real)
                 for sample in data.to_physical(batch):
-                    rows.append(
-                        _write_one(sample, folder, len(rows) + 1, cls, data, fmt, random_state)
-                    )
+                    rows.append(_write_one(sample, folder, len(rows) + 1, cls, data, run))
                     progress.update()
     return rows
+
+
+PATHS_HEADER = "path_hash,path,reason"  # the first line of a --skipped-paths file
+
+
+def _check_paths_file(path: Path, in_dir: Path, out_dir: Path) -> Path:
+    """Where the skipped paths go: outside the output (which holds no input path) and
+    the input, and not over any file but one this option wrote before."""
+    for folder in (out_dir, partial_path(out_dir)):
+        if path.resolve().is_relative_to(folder.resolve()):
+            raise OutputError(
+                f"--skipped-paths {path} is inside the output {out_dir}, which is to hold no "
+                "input path; name a file outside it."
+            )
+    if path.exists() or path.is_symlink():
+        try:
+            ours = path.is_file() and path.read_text().startswith(PATHS_HEADER + "\n")
+        except (OSError, UnicodeDecodeError):
+            ours = False
+        if not ours:
+            raise FileExistsError(
+                f"--skipped-paths {path} already exists and is not a list of skipped paths; "
+                "name a new file so it is kept."
+            )
+        return path
+    check_output(path, inputs=[in_dir])
+    return path
+
+
+def _write_paths_file(skipped: list, path: Path, key: bytes) -> None:
+    """The skips with their paths, for the user (never into the output)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_file(path) as file:
+        skipped_table(skipped, key=key).to_csv(file, index=False)
+
+
+def _listed(exc: SkippedInputError, paths_file: Path | None, key: bytes) -> SkippedInputError:
+    """``exc``, saying where its skips are listed (writing them there) or how to list them."""
+    if paths_file is not None:
+        _write_paths_file(exc.skipped, paths_file, key)
+        where = f"the skipped paths are in {paths_file}"
+    else:
+        where = "--skipped-paths FILE (skipped_paths=) lists the skipped paths"
+    return SkippedInputError(f"{str(exc).rstrip('.')}; {where}.", exc.skipped)
+
+
+def _check_classes(sampler, data: LabelledImages) -> list:
+    """The classes to over-sample, each with enough samples, checked before any
+    folder is made; an error says what loading skipped."""
+    from imblearn.utils import check_sampling_strategy
+
+    try:
+        strategy = check_sampling_strategy(sampler.sampling_strategy, data.labels, "over-sampling")
+        targets = [cls for cls, n in strategy.items() if n > 0]
+        check_min_class_size(data.labels, targets, minimum=sampler._min_class_size)
+    except ValueError as exc:
+        raise skip_error(str(exc), data.skipped) from None
+    return targets
+
+
+def _identity(partial: Path, resume: bool) -> str:
+    """The run's UID root: the one an interrupted run left beside its checkpoint when
+    resuming, else a new one, saved there."""
+    file = partial / IDENTITY_FILE
+    if resume and file.is_file():
+        try:
+            return str(json.loads(file.read_text())["uid_root"])
+        except (ValueError, KeyError, TypeError):
+            pass  # damaged: nothing written under it survives, so a new root does
+    uid_root = new_uid_root()
+    write_json({"uid_root": uid_root}, file)
+    return uid_root
+
+
+def _trained_on(data: LabelledImages, rows) -> dict:
+    """How many series (or images) of how many patients the generator learned from."""
+    records = data.records.iloc[np.arange(len(data.records))[rows]]
+    if "patient_id" not in records or records["patient_id"].isna().all():
+        return {"images": len(records)}
+    return {"series": len(records), "patients": int(records["patient_id"].nunique())}
+
+
+def _derivation(trained_on: dict, matched: bool) -> str:
+    """What DerivationDescription and the manifest say the images came from."""
+
+    def counted(n: int, noun: str) -> str:
+        return f"{n} {noun}{'s' if n != 1 and noun != 'series' else ''}"
+
+    if "series" in trained_on:
+        source = f"{counted(trained_on['series'], 'series')} of "
+        source += counted(trained_on["patients"], "patient")
+    else:
+        source = counted(trained_on["images"], "image")
+    text = f"from a model trained on {source}; no pixel copied from them"
+    if matched:
+        text += " (voxel means and spreads matched to their class's)"
+    return text + "."
+
+
+def _scrubbed(skipped: list, in_dir: Path) -> list:
+    """The skips with their paths, and the input folder, taken out of the reasons
+    (a reader's error may quote the file it failed on)."""
+    roots = sorted({str(in_dir), str(in_dir.resolve())}, key=len, reverse=True)
+    scrubbed = []
+    for path, reason in skipped:
+        reason = reason.replace(path, "<path>")
+        for root in roots:
+            reason = reason.replace(root, "<input>")
+        scrubbed.append((path, reason))
+    return scrubbed
 
 
 def augment_folder(
@@ -161,6 +302,7 @@ def augment_folder(
     resume: bool = False,
     checkpoint_every: int = 200,
     strict: bool = False,
+    skipped_paths: str | os.PathLike | None = None,
     verbose: int = 1,
     seed: int | None = None,
 ) -> AugmentSummary:
@@ -171,14 +313,23 @@ def augment_folder(
     synthetic sample (shifted and scaled to the real class's voxel means and
     spreads, as :meth:`GANOversampler.fit_resample` does; never a copy of a
     real image), plus ``manifest.csv`` (``path``, ``label``, ``seed``,
-    ``model_sha256``, ``SeriesInstanceUID``; itself a labels CSV),
-    ``skipped.csv`` (each input file or series left out, and why), the model
-    (``model.pt``, for :meth:`GANOversampler.load`) and ``run.json`` (the
-    settings and package versions). All of it is written to a hidden
-    ``.NAME.partial`` folder beside ``out_dir`` that is renamed to
+    ``model_sha256``, ``SeriesInstanceUID``, ``PatientID``, ``uid_root``,
+    ``derivation``; itself a labels CSV), ``skipped.csv`` (each input file,
+    series or labels row left out, named by a keyed hash of its path, and
+    why), the model (``model.pt``, for :meth:`GANOversampler.load`) and
+    ``run.json`` (the settings, the UID root, what the model was trained on
+    and package versions). The output holds no input path: the skipped
+    paths are listed on :attr:`AugmentSummary.skipped` and, with
+    ``skipped_paths``, written to a file outside it.
+
+    Every run draws a new UID root (a UUID-derived ``2.25.`` UID): two runs
+    share no Study, Series or SOP Instance UID and no PatientID, whatever
+    their seeds; the seed fixes the pixels only. All of it is written to a
+    hidden ``.NAME.partial`` folder beside ``out_dir`` that is renamed to
     ``out_dir`` at the end: an interrupted run leaves no ``out_dir``, and its
-    training checkpoint stays in that folder for ``resume``. Where it writes,
-    and the sampler's parameters, are checked before any file is read.
+    training checkpoint and UID root stay in that folder for ``resume``.
+    Where it writes, the sampler's parameters and, once loaded, the class
+    sizes are checked before any folder is made.
 
     Parameters
     ----------
@@ -216,7 +367,7 @@ def augment_folder(
     device : str, default="auto"
         ``"auto"``, ``"cpu"`` or ``"cuda"``.
     random_state : int, default=0
-        Seeds training and generation, and the UIDs written.
+        Seeds training and generation (the pixels), not the UIDs.
     params : dict, optional
         Any other :class:`~ganaug.GANOversampler` parameter, e.g.
         ``{"r1_gamma": 1.0}``.
@@ -228,7 +379,13 @@ def augment_folder(
     checkpoint_every : int, default=200
         Training steps between checkpoints.
     strict : bool, default=False
-        Fail on unreadable or non-image files instead of skipping them.
+        Fail on unreadable or non-image files, and labels rows that match no
+        image, instead of skipping them.
+    skipped_paths : str or os.PathLike, optional
+        A CSV file (``path_hash``, ``path``, ``reason``) to list the skips
+        in, with their paths; not inside ``out_dir`` nor ``in_dir``, and new
+        (or one this option wrote before). Written also when skips leave
+        too little to train on.
     verbose : int, default=1
         Progress bars for loading, training and writing; 0 silences them.
     seed : int, optional
@@ -246,8 +403,11 @@ def augment_folder(
         not left by ganaug.
     ValueError
         For an output inside the input or under a file, an unknown format or
-        sampler parameter, or data that cannot be loaded (see
-        :func:`~ganaug.io.load_labelled_images`).
+        sampler parameter, data that cannot be loaded (see
+        :func:`~ganaug.io.load_labelled_images`) or a class too small to
+        learn from; where inputs were skipped, a
+        :class:`~ganaug.io.skipped.SkippedInputError` that counts them by
+        reason and says where they are listed.
     """
     if seed is not None:
         warnings.warn(
@@ -273,23 +433,31 @@ def augment_folder(
     sampler = build_sampler(GANOversampler, {**given, **(params or {})})
     in_dir, out_dir = Path(in_dir), Path(out_dir)
     check_output(out_dir, inputs=[in_dir])
-    data = load_labelled_images(
-        in_dir,
-        labels,
-        target_shape=target_shape,
-        resize=resize,
-        window=window,
-        spacing=spacing,
-        key=key,
-        colour=colour,
-        strict=strict,
-        verbose=verbose,
-    )
+    if skipped_paths is not None:
+        skipped_paths = _check_paths_file(Path(skipped_paths), in_dir, out_dir)
+    path_key = new_path_key()  # in memory only: see ganaug.io.skipped.path_hash
+    try:
+        data = load_labelled_images(
+            in_dir,
+            labels,
+            target_shape=target_shape,
+            resize=resize,
+            window=window,
+            spacing=spacing,
+            key=key,
+            colour=colour,
+            strict=strict,
+            verbose=verbose,
+        )
+        targets = _check_classes(sampler, data)
+    except SkippedInputError as exc:
+        raise _listed(exc, skipped_paths, path_key) from None
     if data.colour and output_format == "nifti":
         raise ValueError("colour images are written as DICOM only; use output_format='dicom'.")
     sampler.set_params(spatial_dims=data.images.ndim - 2)
     with atomic_folder(out_dir, resume=resume, keep=CHECKPOINT_FILE) as partial:
         checkpoint = partial / CHECKPOINT_FILE
+        uid_root = _identity(partial, resume) if output_format == "dicom" else None
         sampler.fit_generator(
             data.images,
             data.labels,
@@ -298,12 +466,16 @@ def augment_folder(
             resume=resume,
         )
         for stale in partial.iterdir():  # samples of an interrupted run are written anew
-            if stale.name not in (CHECKPOINT_FILE, PARTIAL_MARKER):
+            if stale.name not in (CHECKPOINT_FILE, IDENTITY_FILE, PARTIAL_MARKER):
                 shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
         checksum = _sha256(sampler.save(partial / MODEL_FILE))
+        trained_on = _trained_on(data, sampler._training_rows(data.labels, targets))
         record = {
             "random_state": random_state,
             "format": output_format,
+            "uid_root": uid_root,
+            "trained_on": trained_on,
+            "derivation": _derivation(trained_on, sampler.match_moments),
             "modality": data.modality,
             "window": data.window,
             "spacing": data.spacing,
@@ -314,13 +486,25 @@ def augment_folder(
             "versions": environment_record(),
         }
         write_json(record, partial / RUN_FILE)
-        rows = _write_samples(sampler, data, partial, output_format, random_state, verbose)
-        manifest = pd.DataFrame(rows, columns=["path", "label", "SeriesInstanceUID"])
+        rows = _write_samples(sampler, data, partial, record, verbose)
+        manifest = pd.DataFrame(rows, columns=["path", "label", "SeriesInstanceUID", "PatientID"])
         manifest.insert(2, "seed", random_state)
         manifest.insert(3, "model_sha256", checksum)
+        manifest["uid_root"] = uid_root
+        manifest["derivation"] = record["derivation"]
         manifest.to_csv(partial / MANIFEST_FILE, index=False)
-        data.write_skipped(partial / SKIPPED_FILE)
+        shared = _scrubbed(data.skipped, in_dir)
+        write_skipped(shared, partial / SKIPPED_FILE, key=path_key, paths=False)
         checkpoint.unlink()
+        (partial / IDENTITY_FILE).unlink(missing_ok=True)
+    if skipped_paths is not None:
+        _write_paths_file(data.skipped, skipped_paths, path_key)
     return AugmentSummary(
-        str(out_dir), len(data.labels), len(data.skipped), manifest, data.skipped_summary()
+        str(out_dir),
+        len(data.labels),
+        len(data.skipped),
+        manifest,
+        data.skipped_summary(),
+        list(skipped_table(data.skipped, key=path_key).itertuples(index=False, name=None)),
+        None if skipped_paths is None else str(skipped_paths),
     )

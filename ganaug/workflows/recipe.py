@@ -273,5 +273,9 @@ def run_recipe(
         (tmp / RECIPE_FILE).write_text(header + dump_yaml(recipe))
         write_json(run, tmp / RUN_FILE)
         if loaded is not None:
+            # With the paths, unlike augment-dicom's synthetic output: a run folder is the
+            # researcher's own record, not a data set to share. Its recipe.yaml already
+            # names the data folder and labels file, and the paths are what lets them
+            # find and fix each skipped file.
             loaded.write_skipped(tmp / SKIPPED_FILE)
     return RunResult(out, report, loaded.skipped_summary() if loaded is not None else None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -163,6 +164,19 @@ def _check_run_folder(out_dir: Path, resume: bool, record: dict) -> Path | None:
     return settings
 
 
+def _remove_unstarted(out_dir: Path, created: bool) -> None:
+    """A new run that stopped before its first checkpoint (refused input, a class too
+    small) leaves nothing, so that the next try is not taken for a run to resume: the
+    folder goes if this run made it, else what this run wrote into the empty folder."""
+    if (out_dir / CHECKPOINT_FILE).exists():
+        return
+    if created:
+        shutil.rmtree(out_dir, ignore_errors=True)
+        return
+    (out_dir / RUN_FILE).unlink(missing_ok=True)
+    shutil.rmtree(out_dir / TENSORBOARD_DIR, ignore_errors=True)
+
+
 def train_sampler(
     data: str,
     out_dir: str | os.PathLike,
@@ -236,6 +250,7 @@ def train_sampler(
     out_dir = Path(out_dir)
     record = {"data": data, "split": split, "limit": limit, "sampler": kind}
     resumed = _check_run_folder(out_dir, resume, record)
+    created = not out_dir.exists()
     X, y = load_training_data(data, split, limit)
     callbacks = []
     if tensorboard:
@@ -258,15 +273,20 @@ def train_sampler(
             files = [RUN_FILE, CHECKPOINT_FILE, MODEL_FILE]
             files += [TENSORBOARD_DIR] if tensorboard else []
         started = time.perf_counter()
-        sampler.fit_generator(
-            X,
-            y,
-            checkpoint=out_dir / CHECKPOINT_FILE,
-            checkpoint_every=checkpoint_every,
-            resume=resume,
-            callbacks=callbacks,
-            distributed=context,
-        )
+        try:
+            sampler.fit_generator(
+                X,
+                y,
+                checkpoint=out_dir / CHECKPOINT_FILE,
+                checkpoint_every=checkpoint_every,
+                resume=resume,
+                callbacks=callbacks,
+                distributed=context,
+            )
+        except BaseException:
+            if is_main and resumed is None:
+                _remove_unstarted(out_dir, created)
+            raise
         seconds = time.perf_counter() - started
         if is_main:
             sampler.save(out_dir / MODEL_FILE)

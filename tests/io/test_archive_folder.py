@@ -126,10 +126,13 @@ def test_augment_dicom_runs_on_an_archive_export(archive, tmp_path, capsys):
     out = tmp_path / "out"
     argv = ["augment-dicom", str(root), "--labels", str(labels), "--out", str(out)]
     argv += ["--target-shape", "16,16,8", "--window", "soft-tissue", "--epochs", "1"]
+    argv += ["--skipped-paths", str(tmp_path / "skipped-paths.csv")]
     assert main([*argv, "--quiet", "--sampling-strategy", "1:18"]) == 0
     printed = capsys.readouterr().out
     assert "skipped 8 file(s) or series" in printed
-    _check_skipped(pd.read_csv(out / "skipped.csv"), root, messy)
+    # The paths go to the file named outside the output; the output has their hashes.
+    _check_skipped(pd.read_csv(tmp_path / "skipped-paths.csv"), root, messy)
+    assert pd.read_csv(out / "skipped.csv").columns.tolist() == ["path_hash", "reason"]
     manifest = pd.read_csv(out / "manifest.csv")
     assert len(manifest) > 0 and set(manifest["label"]) == {1}
     for folder in manifest["path"]:

@@ -32,7 +32,10 @@ def test_writes_valid_synthetic_series_and_leaves_the_input_alone(ct_folder, tmp
     printed = capsys.readouterr().out
     assert "wrote 4 synthetic series (4 of class 1)" in printed
     assert "skipped 1 file(s) or series: 1 x not a readable DICOM file" in printed
-    assert pd.read_csv(out / "skipped.csv")["path"].tolist() == [str(root / "notes.txt")]
+    # The output names the skipped file by a keyed hash only; the terminal has the path.
+    skipped = pd.read_csv(out / "skipped.csv")
+    assert skipped.columns.tolist() == ["path_hash", "reason"]
+    assert f"  {skipped['path_hash'][0]}  {root / 'notes.txt'}: " in printed
     assert snapshot(root) == before
 
     manifest = pd.read_csv(out / "manifest.csv")
@@ -42,6 +45,9 @@ def test_writes_valid_synthetic_series_and_leaves_the_input_alone(ct_folder, tmp
         "seed",
         "model_sha256",
         "SeriesInstanceUID",
+        "PatientID",
+        "uid_root",
+        "derivation",
     ]
     assert manifest["label"].tolist() == [1] * 4 and set(manifest["seed"]) == {0}
     digest = hashlib.sha256((out / "model.pt").read_bytes()).hexdigest()
@@ -163,9 +169,9 @@ def test_interrupted_run_leaves_no_output_and_resumes(ct_folder, tmp_path, monke
     # only in its recorded timings, hence in checksum).
     reference = pd.read_csv(tmp_path / "reference" / "manifest.csv")
     manifest = pd.read_csv(out / "manifest.csv")
-    pd.testing.assert_frame_equal(
-        manifest.drop(columns="model_sha256"), reference.drop(columns="model_sha256")
-    )
+    # (Two runs share no identity: the UIDs and patient IDs differ, by design.)
+    differ = ["model_sha256", "SeriesInstanceUID", "PatientID", "uid_root"]
+    pd.testing.assert_frame_equal(manifest.drop(columns=differ), reference.drop(columns=differ))
     for name in manifest["path"]:
         for path in sorted((out / name).iterdir()):
             expected = pydicom.dcmread(tmp_path / "reference" / name / path.name).PixelData

@@ -8,6 +8,7 @@ from monai.transforms import LoadImage, Orientation
 from ganaug import __version__
 from ganaug.io import write_dicom_series, write_nifti
 from ganaug.io.dicom_series import DicomSeriesReader, scan_dicom_folder
+from ganaug.io.dicom_writer import new_uid_root
 
 
 @pytest.fixture
@@ -43,9 +44,12 @@ def test_ct_series_round_trips_hu_and_geometry(hu_volume, tmp_path):
 
 
 def test_series_is_marked_synthetic_with_new_reproducible_uids(hu_volume, tmp_path):
-    for name, index in [("a", 1), ("b", 1), ("c", 2)]:
-        write_dicom_series(hu_volume, tmp_path / name, spacing=(1, 1, 1), seed=7, index=index)
-    a, b, c = (read_series(tmp_path / name) for name in "abc")
+    root = new_uid_root()
+    for name, index, uid_root in [("a", 1, root), ("b", 1, root), ("c", 2, root), ("d", 1, None)]:
+        write_dicom_series(
+            hu_volume, tmp_path / name, spacing=(1, 1, 1), seed=7, index=index, uid_root=uid_root
+        )
+    a, b, c, d = (read_series(tmp_path / name) for name in "abcd")
     ds = a[0]
     assert ds.SyntheticData == "YES" and ds.BurnedInAnnotation == "NO"
     assert list(ds.ImageType)[:2] == ["DERIVED", "SECONDARY"]
@@ -59,8 +63,12 @@ def test_series_is_marked_synthetic_with_new_reproducible_uids(hu_volume, tmp_pa
         shared = [head.StudyInstanceUID, head.SeriesInstanceUID, head.FrameOfReferenceUID]
         return shared + [s.SOPInstanceUID for s in series]
 
-    assert uids(a) == uids(b)  # the same seed and index give the same UIDs
+    # The same run (UID root) and index give the same UIDs, all under the root; the
+    # seed never enters them (issue 36): without a root, every call has new ones.
+    assert uids(a) == uids(b) and all(uid.startswith(root + ".") for uid in uids(a))
     assert len(set(uids(a)) | set(uids(c))) == 2 * len(uids(a))
+    assert not set(uids(a)) & set(uids(d)) and a[0].PatientID != d[0].PatientID
+    assert all(len(uid) <= 64 for uid in uids(a))
 
 
 @pytest.mark.parametrize(
