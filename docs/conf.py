@@ -7,6 +7,7 @@ the notebooks (at their smoke budget, ``GANAUG_NOTEBOOK_SMOKE=1``): about
 three minutes on two CPU cores.
 """
 
+import atexit
 import os
 import platform
 import shutil
@@ -19,7 +20,9 @@ from pathlib import Path
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ["GANAUG_NOTEBOOK_SMOKE"] = "1"  # every notebook budget shrunk to seconds
-os.environ.setdefault("GANAUG_RUNS", tempfile.mkdtemp(prefix="ganaug-docs-runs-"))
+if "GANAUG_RUNS" not in os.environ:  # where the notebooks write their runs
+    os.environ["GANAUG_RUNS"] = tempfile.mkdtemp(prefix="ganaug-docs-runs-")
+    atexit.register(shutil.rmtree, os.environ["GANAUG_RUNS"], ignore_errors=True)
 
 import ganaug
 
