@@ -1,7 +1,9 @@
 """ganaug: synthetic minority samples from conditional GANs.
 
-``GANOversampler`` is an imbalanced-learn over-sampler for tables, 2D images
-and 3D volumes; see the README for the evaluation protocol and CLI.
+``GANOversampler``, ``TranslationOversampler`` and ``AugmentedRandomOverSampler``
+are imbalanced-learn over-samplers for tables, 2D images and 3D volumes;
+``ganaug.evaluation`` measures whether they help a classifier. The user guide
+(``docs/``) describes the evaluation protocol and the command line.
 """
 
 from ._version import __version__

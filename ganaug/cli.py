@@ -19,8 +19,8 @@ class UserError(Exception):
 START_HERE = """\
 start here:
   ganaug demo                                  a two-minute check that the sampler works
-  ganaug run breastmnist                       the main job: is a GAN worth it for a rare
-                                               class? (about 5 minutes on 2 CPU cores)
+  ganaug run breastmnist                       the BreastMNIST study: is a GAN worth it
+                                               for a rare class? (minutes on 2 CPU cores)
 your own data:
   ganaug recipes show dicom-folder > my.yaml   copy a recipe (breast-cancer: a table)
   ganaug run my.yaml --dry-run                 edit it, then check: class counts, skips,

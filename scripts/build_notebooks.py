@@ -128,7 +128,7 @@ sampler.history_.to_dataframe().tail(3)""",
         "md",
         """## Next: measure before you trust
 Realistic-looking samples do not mean a better classifier. Notebook 4 and
-`ganaug run recipes/breastmnist.yaml` compare the GAN, on paired seeds, with
+`ganaug run breastmnist` compare the GAN, on paired seeds, with
 class weights, threshold tuning and random over-sampling. On BreastMNIST and
 on this table, so far, the GAN does not beat them.""",
     ),
@@ -254,7 +254,7 @@ DICOM = [
 
 Your data is a folder of DICOM series and a spreadsheet of labels. This
 notebook (1) loads such a folder with `ganaug.io.load_labelled_images`,
-(2) measures, with the `recipes/dicom-folder.yaml` recipe, whether synthetic
+(2) measures, with the bundled `dicom-folder` recipe, whether synthetic
 samples help a classifier on it, and (3) if you decide to use them, writes
 synthetic series as new DICOM files with `ganaug.workflows.augment_folder`,
 marked as derived, with new UIDs and no patient data.
@@ -339,7 +339,7 @@ loaded.records.head()""",
 The recipe splits the folder (stratified) into training, validation and test
 series and compares the GAN with class weights, threshold tuning and random
 over-sampling on paired seeds. Here its values are overridden from this
-notebook, exactly as `ganaug run recipes/dicom-folder.yaml --set ...` does on
+notebook, exactly as `ganaug run dicom-folder --set ...` does on
 the command line.""",
     ),
     (
@@ -348,7 +348,7 @@ the command line.""",
 from ganaug.workflows import run_recipe
 
 recipe = load_recipe(
-    "../recipes/dicom-folder.yaml",
+    "dicom-folder",  # the bundled template, by name
     [
         f"data.source={DICOM_FOLDER}",
         f"data.labels={LABELS_CSV}",

@@ -1,6 +1,7 @@
 """The documentation site's sources: the API page lists every public name, the
-user guide includes README sections that exist, and the link checker finds
-broken links. (CI builds the site with warnings as errors.)"""
+user guide is written for the site (concepts defined once, docstrings linking
+to their sections), and the link checker finds broken links. (CI builds the
+site with warnings as errors.)"""
 
 import importlib
 import importlib.util
@@ -39,14 +40,71 @@ def test_api_page_lists_every_public_name(module):
     assert _api_entries().get(module, set()) == public
 
 
-def test_user_guide_includes_readme_sections_that_exist():
-    readme = (ROOT / "README.md").read_text()
-    markers = []
+GUIDE = ROOT / "docs" / "guide"
+CONCEPTS = ["lift", "oracle", "paired-seeds", "signature", "imbalance"]
+
+
+def _labels() -> dict[str, list[str]]:
+    """MyST labels ``(name)=`` of the site's pages: name -> pages defining it."""
+    labels: dict[str, list[str]] = {}
     for page in (ROOT / "docs").rglob("*.md"):
-        markers += re.findall(r':(?:start-after|end-before): "([^"]+)"', page.read_text())
-    assert len(markers) > 10
-    missing = [m for m in markers if m not in readme]
-    assert not missing, f"README.md no longer has {missing}: update docs/"
+        if "_build" in page.parts:
+            continue
+        for name in re.findall(r"^\(([\w-]+)\)=$", page.read_text(), flags=re.MULTILINE):
+            labels.setdefault(name, []).append(page.name)
+    return labels
+
+
+def test_user_guide_is_written_for_the_site():
+    pages = [p for p in sorted(GUIDE.glob("*.md")) if p.name != "index.md"]
+    assert len(pages) >= 8, [p.name for p in pages]
+    for page in [*pages, ROOT / "docs" / "index.md", ROOT / "docs" / "developer.md"]:
+        text = page.read_text()
+        assert "{include}" not in text, page.name  # written here, not pasted
+        assert re.search(r"^# \S", text, flags=re.MULTILINE), f"{page.name} has no title"
+    toctree = (GUIDE / "index.md").read_text()
+    assert all(p.stem in toctree for p in pages)
+
+
+def test_concepts_are_defined_once_and_linked_from_elsewhere():
+    labels = _labels()
+    text = "".join(p.read_text() for p in (ROOT / "docs").rglob("*.md") if "_build" not in p.parts)
+    for concept in CONCEPTS:
+        assert labels.get(concept) == ["concepts.md"], (concept, labels.get(concept))
+        uses = re.findall(rf"\{{ref\}}`(?:[^`<]*<)?{concept}>?`", text)
+        assert len(uses) >= 2, f"{concept} is linked {len(uses)} time(s)"
+
+
+def test_docstrings_link_to_the_guide_and_keep_figures_out():
+    import ganaug
+
+    labels = _labels()
+    refs = []
+    for path in (ROOT / "ganaug").rglob("*.py"):
+        source = path.read_text()
+        assert "Read more in the README" not in source, path
+        refs += re.findall(r":ref:`[^`<]*<([\w-]+)>`", source)
+        refs += re.findall(r":ref:`([\w-]+)`", source)
+    assert len(refs) >= 10
+    assert not [r for r in refs if r not in labels], [r for r in refs if r not in labels]
+    for sampler in ("GANOversampler", "TranslationOversampler", "AugmentedRandomOverSampler"):
+        doc = getattr(ganaug, sampler).__doc__
+        assert "User Guide" in doc, sampler
+        assert "BENCHMARKS" not in doc and "AUROC" not in doc, sampler
+
+
+def test_cli_page_is_generated_from_the_parser():
+    page = (ROOT / "docs" / "cli.md").read_text()
+    assert "```{argparse}\n:module: ganaug.cli\n:func: build_parser" in page
+
+
+def test_docs_tools_are_in_the_docs_extra_and_pinned():
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    extra = re.findall(r'"([^"]+)"', re.search(r"^docs = \[(.*?)^\]", pyproject, re.S | re.M)[1])
+    pins = (ROOT / "constraints.txt").read_text().lower().replace("_", "-")
+    for tool in ("sphinx-argparse", "myst-nb", "sphinx-copybutton", "sphinx-design"):
+        assert any(req.startswith(tool) for req in extra), tool
+        assert f"\n{tool}==" in pins, tool
 
 
 def test_link_checker_finds_a_missing_page_and_anchor(tmp_path):

@@ -92,6 +92,8 @@ def _flip_and_shift(x: torch.Tensor, generator: torch.Generator) -> torch.Tensor
 class CNNClassifier(ClassifierMixin, BaseEstimator):
     """Small CNN for images or volumes with validation-based checkpoint selection.
 
+    Read more in the :ref:`User Guide <measuring-lift>`.
+
     Parameters
     ----------
     image_shape : tuple of int, optional

@@ -240,6 +240,8 @@ def evaluate_lift(
     method, on the training split only: validation and test data are always
     real and never resampled.
 
+    Read more in the :ref:`User Guide <measuring-lift>`.
+
     Parameters
     ----------
     X : array-like, pandas.DataFrame, or ndarray of images or volumes

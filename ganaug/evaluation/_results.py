@@ -37,6 +37,8 @@ SOURCE_COLUMNS = [
 class LiftReport:
     """Everything one run of the evaluation protocol measured.
 
+    Read more in the :ref:`User Guide <reading-a-report>`.
+
     Parameters
     ----------
     scores : pandas.DataFrame

@@ -26,9 +26,10 @@ GAMMA_PROB = NOISE_PROB = 0.5
         SyntheticOversampler._parameters_docstring,
         balance_default="1.0",
         unbalanced="every new sample is an augmented copy of a real one.",
-        balanced="Augmented only in the minority (None), the copies lowered a CNN's\n"
-        "        AUROC on BreastMNIST at 1:10; augmented in every class, they raised it\n"
-        "        (BENCHMARKS.md).",
+        balanced="Keep the default for a CNN: augmented copies in the minority alone\n"
+        "        (None) teach it augmentation as a cue to the class. A linear model\n"
+        "        on pixels may read it the other way round: measure both (see\n"
+        "        :ref:`evidence-signature`).",
         and_tables="",
     ),
 )
@@ -47,6 +48,8 @@ class AugmentedRandomOverSampler(SyntheticOversampler):
     ``X`` holds images ``(n, H, W)`` / ``(n, C, H, W)``, volumes
     ``(n, D, H, W)`` / ``(n, C, D, H, W)``, or flat rows folded by
     ``image_shape``; the output has the input's shape, dtype and value range.
+
+    Read more in the :ref:`User Guide <augmented-ros>`.
 
     Parameters
     ----------

@@ -35,7 +35,7 @@ from ._network import NetworkOversampler
 from ._sample_choice import inside_real_manifold, match_moments
 
 # Generator updates that epochs="auto" aims for, per data kind: enough for the
-# defaults to learn on small medical sets within the CPU budgets in BENCHMARKS.md.
+# defaults to learn on small medical sets within a few CPU minutes (BENCHMARKS.md).
 AUTO_STEPS = {"table": 1500, "image": 1200, "volume": 300}
 # Elements generated per forward pass when sampling (bounds memory).
 GENERATION_ELEMENTS = 2**22
@@ -46,12 +46,11 @@ SELECTION_SAMPLES = 500
 SAMPLE_CHOICE_PARAMS = ("synthetic_share", "balance_synthetic", "reject_outliers", "match_moments")
 
 
-_SYNTHETIC_SHARE_EVIDENCE = """On the benchmarks in BENCHMARKS.md synthetic samples alone
-        lowered balanced accuracy well below random over-sampling (the
-        classifier learns the generator's narrower minority class); a quarter
-        synthetic was never significantly worse than random over-sampling, and
-        not better either (with ``match_moments``; without it, a logistic
-        regression on pixels lost 0.011 AUROC at 1:10 and 1:25)."""
+_SYNTHETIC_SHARE_EVIDENCE = """Keep the default to train a classifier: synthetic samples
+        alone are narrower than the real class, and a classifier that sees
+        mostly them misses real minority samples. Set 1.0 to study the
+        generator's samples on their own (see
+        :ref:`evidence-synthetic-share`)."""
 
 
 @Substitution(
@@ -93,7 +92,7 @@ class GANOversampler(NetworkOversampler):
     ``(n, D, H, W)`` / ``(n, C, D, H, W)``, or flat rows folded by
     ``image_shape``. The output has the input's container, dtype and range.
 
-    Read more in the README.
+    Read more in the :ref:`User Guide <gan-oversampler>`.
 
     Parameters
     ----------
@@ -135,23 +134,20 @@ class GANOversampler(NetworkOversampler):
     lecam_weight : float, default=0.0
         Weight of the LeCam regulariser (Tseng et al. 2021), which keeps the
         discriminator's scores of real and generated samples from drifting
-        apart when it overfits a small data set; 0 disables it. At 0.3 on
-        BreastMNIST it brought the synthetic images closer to the real ones
-        (FID 0.98 against 1.70 at 1:25) but left the downstream classifiers
-        where they were, except for a small, consistent loss of AUROC against
-        random over-sampling with a logistic regression (-0.008 over 5
-        seeds); on AdrenalMNIST3D volumes, whose discriminator scores are far
-        larger, it inverted the scores and the generator failed
-        (BENCHMARKS.md).
+        apart when it overfits a small data set; 0 disables it. Try 0.3 on
+        small 2D sets when the samples' fidelity matters: it brought them
+        closer to the real images without helping a classifier, and on
+        volumes, whose discriminator scores are far larger, it made the
+        generator fail (see :ref:`evidence-training-changes`).
 
     mode_seeking_weight : float, default=0.0
         Weight of the mode-seeking term (MSGAN, Mao et al. 2019) in the
         generator's loss: pairs of samples of the same class from different
-        noise are pushed apart, against mode collapse. 0 disables it. At 1.0
-        on BreastMNIST it made the malignant samples about as varied as the
-        real ones (recall in a CNN's feature space 0.7-0.8 instead of
-        0.2-0.4) but did not improve the downstream classifiers
-        (BENCHMARKS.md), so it is off by default.
+        noise are pushed apart, against mode collapse. 0 disables it. Set
+        1.0 when the samples themselves matter more than a classifier's
+        score (synthetic DICOM series, figures): it makes them about as
+        varied as the real ones, without changing the classifiers (see
+        :ref:`evidence-training-changes`).
 
     {augment}
 
@@ -174,24 +170,22 @@ class GANOversampler(NetworkOversampler):
         (farther from every real sample of the class than that sample is from
         its 3rd nearest real neighbour, in the generator's encoded space). Twice
         the samples needed are drawn; when too few lie inside, real duplicates
-        make up the rest, with a warning. Pixel distances do not see blur: on
-        AdrenalMNIST3D it kept 99.9% of the volumes at 1:10 and all at 1:25 (a
-        third at 1:50), though they lie far outside the real class in a CNN's
-        feature space, so it guards against wild samples only.
+        make up the rest, with a warning. It guards against wild samples
+        only: distances in the encoded space do not see blur, so check the
+        samples' fidelity (``ganaug.evaluation``) too. A warning that most
+        candidates were rejected means the generator needs more training.
 
     match_moments : bool, default=True
         Shift and scale each feature of a class's synthetic samples (each
         pixel of images, each continuous column of tables, in the encoded
         space) so that their mean and standard deviation equal the real
         class's. The new samples then have the class's real mean, as
-        duplicates do, and the generator only adds variation around it. On
-        BreastMNIST the generator's mean malignant image was as far from the
-        real one as the benign mean image is; a logistic regression on the
-        pixels learned that offset (AUROC 0.011 below random over-sampling
-        at 1:10 and 1:25, 10 seeds). Matched, it was 0.004 above; the
-        CNN's AUROC moved by -0.010 to 0.000 (not significant). Needs two
-        real and two synthetic samples of the class; with fewer, the
-        samples are left as drawn.
+        duplicates do, and the generator only adds variation around it:
+        without it, a linear model can learn the generator's offset from the
+        real class as a cue to the class (see
+        :ref:`evidence-moment-matching`). Turn it off only to look at the
+        generator's raw samples. Needs two real and two synthetic samples of
+        the class; with fewer, the samples are left as drawn.
 
     checkpoint_selection : {{"last", "kid"}}, default="last"
         Which generator to keep. ``"last"``: the averaged generator after the
@@ -200,9 +194,10 @@ class GANOversampler(NetworkOversampler):
         and (up to 500) real training samples of each class to over-sample is
         measured in the encoded space, and the generator with the lowest mean
         distance is kept. It scores closeness to the training samples, so
-        check memorization when using it (the evaluation does). On BreastMNIST
-        it did not improve the samples' fidelity in a CNN's feature space or
-        the downstream classifiers (BENCHMARKS.md).
+        check memorization when using it (the evaluation does). Useful for
+        long runs whose last generator may be worse than an earlier one; at
+        the default length it did not help (see
+        :ref:`evidence-training-changes`).
 
     n_iter_no_change : int or None, default=None
         With ``checkpoint_selection="kid"``: stop training after this many

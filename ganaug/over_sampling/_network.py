@@ -80,9 +80,10 @@ generator_lr : float, default=1e-4
         Adam learning rate of the generator.
 
 discriminator_lr : float, default=4e-4
-        Adam learning rate of the discriminator. A faster discriminator (the
-        two time-scale update rule of Heusel et al. 2017, as in SAGAN and
-        BigGAN) gave the most varied samples in BENCHMARKS.md's comparison.
+        Adam learning rate of the discriminator. Faster than the
+        generator's by default (the two time-scale update rule of Heusel et
+        al. 2017, as in SAGAN and BigGAN), which gave more varied samples
+        than equal rates; lower both together if training diverges.
 
 discriminator_steps : int, default=1
         Discriminator updates per generator update.

@@ -34,13 +34,14 @@ TRANSLATION_ELEMENTS = 2**22
         auto_steps="1000 generator steps on 2D images and 200 on\n        volumes",
         auto_augment_tables="",
         class_loss_weight="5.0",
-        class_loss_note="At 1.0, or with a third of the default steps, BreastMNIST\n"
-        "        translations barely moved toward their target class under an\n"
-        "        independent classifier.",
+        class_loss_note="Lower it and translations stay close to their sources,\n"
+        "        barely moved toward the target class (see\n"
+        "        :ref:`evidence-translation`).",
         synthetic="are translations",
-        synthetic_share_evidence="A quarter measured better than translations alone on\n"
-        "        BreastMNIST at 1:25 and 1:50 (BENCHMARKS.md); 1.0 shows the\n"
-        "        translations on their own.",
+        synthetic_share_evidence="Keep the default to train a classifier: a translated\n"
+        "        image keeps its source's anatomy under the new label, and\n"
+        "        translations alone measured worse than a quarter. 1.0 shows the\n"
+        "        translations on their own (see :ref:`evidence-translation`).",
         balance_default="None",
         unbalanced="``synthetic_share`` of their new samples are translations.",
         balanced="Each class's translations come from the sources ``translate_from``\n"
@@ -65,6 +66,8 @@ class TranslationOversampler(NetworkOversampler):
     ``X`` holds images ``(n, H, W)`` / ``(n, C, H, W)``, volumes
     ``(n, D, H, W)`` / ``(n, C, D, H, W)``, or flat rows folded by
     ``image_shape``; the output has the input's shape, dtype and value range.
+
+    Read more in the :ref:`User Guide <translation-oversampler>`.
 
     Parameters
     ----------

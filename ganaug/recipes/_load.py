@@ -78,6 +78,8 @@ def read_recipe(
 def load_recipe(path: str | os.PathLike, overrides: Sequence[str] = ()) -> dict:
     """Read, override, validate and resolve a recipe file.
 
+    Read more in the :ref:`User Guide <recipes>`.
+
     Parameters
     ----------
     path : str or os.PathLike

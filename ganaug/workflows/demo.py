@@ -104,6 +104,8 @@ def run_demo(
     This checks the samples; whether they help a classifier is the job of the
     evaluation protocol.
 
+    Read more in the :ref:`User Guide <getting-started>`.
+
     Parameters
     ----------
     out_dir : str or os.PathLike, optional

@@ -313,6 +313,8 @@ def plan_recipe(
     warm-up step) and the classifier for a few more on this machine, and
     the run time is extrapolated from them.
 
+    Read more in the :ref:`User Guide <dry-run>`.
+
     Parameters
     ----------
     recipe : dict

@@ -226,6 +226,8 @@ def run_recipe(
     Where it writes, and the sampler's parameters, are checked before any
     data is read.
 
+    Read more in the :ref:`User Guide <recipes>`.
+
     Parameters
     ----------
     recipe : dict

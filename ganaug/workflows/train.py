@@ -203,6 +203,8 @@ def train_sampler(
     folder. Where it writes, and the sampler's parameters, are checked
     before any data is read.
 
+    Read more in the :ref:`User Guide <long-runs>`.
+
     Parameters
     ----------
     data : str
