@@ -22,9 +22,10 @@ Beside the lift (ROS, the oracle) it reports per seed the autoencoder's cost
 share of synthetic minority volumes that a 3D CNN fitted on the whole real
 training split calls minority (beside the real test minority volumes), and
 the signature AUROC (:func:`ganaug.evaluation.signature_auroc`) of the
-synthetic minority against held-out real minority volumes before and after
-value matching (the seed's own real minority volumes beside them). Scores, per-seed diagnostics
-and a summary go to ``benchmarks/results/latent-screen-*``.
+synthetic minority before and after value matching, against held-out real
+minority volumes (ROS's duplicates and the seed's own real minority volumes
+beside them) and against the seed's minority volumes they derive from. Scores,
+per-seed diagnostics and a summary go to ``benchmarks/results/latent-screen-*``.
 """
 
 from __future__ import annotations
@@ -275,15 +276,17 @@ def seed_diagnostics(seed: int, splits, ratio: float, judge, minority: int) -> d
         "n_held_out": len(held_out),
         **reconstruction_quality(trainer, splits.X_val, X_train),
     }
-    # The real floor: the seed's own minority volumes against the held-out ones (ROS's
-    # duplicates would be recognised as repeats by the cross-validated classifier).
-    diag["signature_real"] = signature_auroc(
-        real.reshape(len(real), -1), held_out.reshape(len(held_out), -1), seed
-    )
+    # References. Against held-out real volumes, anything derived from the seed's few
+    # minority volumes is told apart by where its foreground lies (ROS's duplicates
+    # too); against those source volumes, only by how it was made.
+    flat = {"held_out": held_out.reshape(len(held_out), -1), "source": real.reshape(len(real), -1)}
+    duplicates = real[np.random.RandomState(seed).choice(len(real), KEPT)].reshape(KEPT, -1)
+    diag["signature_real"] = signature_auroc(flat["source"], flat["held_out"], seed)
+    diag["signature_ros"] = signature_auroc(duplicates, flat["held_out"], seed)
     passed = trainer.reconstruct(held_out[:, None])[:, 0]  # real volumes through the autoencoder
     for label, volumes in (("ae_raw", passed), ("ae_matched", match_values(passed, real))):
         diag[f"signature_{label}"] = signature_auroc(
-            volumes.reshape(len(volumes), -1), held_out.reshape(len(held_out), -1), seed
+            volumes.reshape(len(volumes), -1), flat["held_out"], seed
         )
     for (sampler_seed, generator), kept_volumes in SYNTHETIC.items():
         if sampler_seed != seed:
@@ -291,9 +294,10 @@ def seed_diagnostics(seed: int, splits, ratio: float, judge, minority: int) -> d
         for stage in ("raw", "matched"):
             volumes = kept_volumes[stage]
             diag[f"judge_{generator}_{stage}"] = float(np.mean(judge.predict(volumes) == minority))
-            diag[f"signature_{generator}_{stage}"] = signature_auroc(
-                volumes.reshape(len(volumes), -1), held_out.reshape(len(held_out), -1), seed
-            )
+            for reference, real_flat in flat.items():
+                diag[f"signature_{generator}_{stage}_vs_{reference}"] = signature_auroc(
+                    volumes.reshape(len(volumes), -1), real_flat, seed
+                )
     gan = next((fit for key, fit in _FITS.items() if key[1] == "gan"), None)
     if gan is not None:  # does the label change what the GAN makes?
         for cls in gan.classes:
