@@ -84,6 +84,8 @@ class AugmentedRandomOverSampler(SyntheticOversampler):
 
     {spatial_dims}
 
+    {unlabelled}
+
     Attributes
     ----------
     sampling_strategy_ : dict
@@ -146,6 +148,7 @@ class AugmentedRandomOverSampler(SyntheticOversampler):
         balance_synthetic=1.0,
         image_shape=None,
         spatial_dims=None,
+        unlabelled="drop",
     ):
         super().__init__(sampling_strategy=sampling_strategy)
         self.random_state = random_state
@@ -158,6 +161,7 @@ class AugmentedRandomOverSampler(SyntheticOversampler):
         self.balance_synthetic = balance_synthetic
         self.image_shape = image_shape
         self.spatial_dims = spatial_dims
+        self.unlabelled = unlabelled
 
     def _fit_synthesis(self, X: np.ndarray, y: np.ndarray, rng) -> None:
         self._encoder = ImageEncoder(self.sample_shape_, self.spatial_dims).fit(X)

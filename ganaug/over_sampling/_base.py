@@ -9,6 +9,12 @@ bookkeeping once: the originals first, then per class of
 same share of synthetic rows in every class. A subclass says how to fit
 (:meth:`~SyntheticOversampler._fit_synthesis`) and how to make synthetic rows
 of one class (:meth:`~SyntheticOversampler._synthetic_rows`).
+
+Rows labelled -1 (scikit-learn's mark of an unlabelled sample) are set apart
+before any of that, unless ``unlabelled=None``: the subclass fits and
+resamples the labelled rows only, and finds the unlabelled ones, checked, in
+``_X_unlabelled`` for the length of the fit (see
+:meth:`SyntheticOversampler.fit_resample`).
 """
 
 from __future__ import annotations
@@ -22,9 +28,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from imblearn.over_sampling.base import BaseOverSampler
-from imblearn.utils import check_target_type
+from imblearn.utils import check_sampling_strategy, check_target_type
+from imblearn.utils._validation import ArraysTransformer
+from sklearn.base import _fit_context
+from sklearn.preprocessing import label_binarize
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_consistent_length, validate_data
 
 from ..utils._validation import (
@@ -66,16 +76,36 @@ image_shape : tuple of int, default=None
 spatial_dims : {{2, 3}} or None, default=None
         Spatial axes of a sample. None guesses: ``(A, H, W)`` is a channel-first
         image when ``A <= 4``, else a volume.
+
+unlabelled : {{"drop", "keep"}} or None, default="drop"
+        What rows labelled -1 are: scikit-learn's mark of an unlabelled
+        sample (as for ``SelfTrainingClassifier``), e.g. the scans nobody has
+        read yet. They are never over-sampled and never come back with a
+        class, and ``sampling_strategy`` counts the labelled rows only.
+        ``"drop"``: they are left out of what ``fit_resample`` returns.
+        ``"keep"``: they are returned, still labelled -1, where they stood
+        among the original rows (the first ``len(X)`` rows returned are ``X``
+        itself), so a semi-supervised classifier downstream still sees them.
+        None: -1 is a class like any other. Labels must be numbers for -1 to
+        mark a row (scikit-learn cannot mix -1 with text labels). Set None
+        when -1 is one of your classes (e.g. labels -1 and 1).
 """
 
 
 class SyntheticOversampler(BaseOverSampler):
     """Base of ganaug's over-samplers: input checks; originals, duplicates and synthetic rows.
 
-    Subclasses set ``balance_synthetic``, ``image_shape`` and ``spatial_dims``
-    and implement :meth:`_fit_synthesis`, :meth:`_synthetic_rows` and
-    :meth:`_unbalanced_share`; one that also takes tables sets
-    ``_takes_tables`` and has ``categorical_features``.
+    Subclasses set ``balance_synthetic``, ``image_shape``, ``spatial_dims``
+    and ``unlabelled`` and implement :meth:`_fit_synthesis`,
+    :meth:`_synthetic_rows` and :meth:`_unbalanced_share`; one that also takes
+    tables sets ``_takes_tables`` and has ``categorical_features``.
+
+    :meth:`fit_resample` hands :meth:`_fit_resample` the labelled rows only.
+    For the length of that call ``self._X_unlabelled`` holds the unlabelled
+    ones (rows labelled -1, checked as ``X`` is; none with
+    ``unlabelled=None``): whatever learns without labels (an autoencoder, a
+    discriminator's real/fake head) may read it there, on both paths that fit
+    (:meth:`_fit_synthesis`, and a network sampler's training-only fit).
     """
 
     _parameter_constraints: dict = {
@@ -88,6 +118,7 @@ class SyntheticOversampler(BaseOverSampler):
         "balance_synthetic": [Interval(Real, 0, MAX_BALANCE, closed="right"), None],
         "image_shape": [tuple, list, None],
         "spatial_dims": [Interval(Integral, 2, 3, closed="both"), None],
+        "unlabelled": [StrOptions({"drop", "keep"}), None],
     }
     _parameters_docstring = _SYNTHETIC_PARAMETERS
     # Whether X may be a table (a 2-D array or a DataFrame) besides images and volumes.
@@ -146,7 +177,8 @@ class SyntheticOversampler(BaseOverSampler):
         return X_checked, (X_checked.shape[1],), np.flatnonzero(mask)
 
     def _fit_synthesis(self, X: np.ndarray, y: np.ndarray, rng: np.random.RandomState) -> None:
-        """Fit what makes synthetic rows (a generator, an augmentation) on checked X, y."""
+        """Fit what makes synthetic rows (a generator, an augmentation) on checked,
+        labelled X, y; the unlabelled rows are in ``self._X_unlabelled``."""
         raise NotImplementedError
 
     def _synthetic_rows(
@@ -163,6 +195,117 @@ class SyntheticOversampler(BaseOverSampler):
     def _unbalanced_share(self) -> float:
         """Share of ``sampling_strategy``'s new rows that are synthetic, when not balanced."""
         raise NotImplementedError
+
+    # -- labelled and unlabelled rows --------------------------------------------
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, **params):
+        """Check the inputs and set ``sampling_strategy_``; use :meth:`fit_resample`.
+
+        Parameters
+        ----------
+        X : array-like or pandas.DataFrame
+            Samples, as for :meth:`fit_resample`.
+        y : array-like of shape (n_samples,)
+            Class labels; -1 marks an unlabelled row (see ``unlabelled``).
+        **params : dict
+            Not used.
+
+        Returns
+        -------
+        self : object
+        """
+        self._check_labelled(X, y)
+        return self
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit_resample(self, X, y, **params):
+        """Fit, and return the original samples followed by the new ones.
+
+        imbalanced-learn's ``fit_resample``, with the rows labelled -1 set
+        apart as ``unlabelled`` says: the new samples, and
+        ``sampling_strategy_``, come from the labelled rows alone.
+
+        Parameters
+        ----------
+        X : array-like or pandas.DataFrame
+            Samples: images ``(n, [C,] H, W)``, volumes ``(n, [C,] D, H, W)``,
+            flat rows with ``image_shape`` or, where the sampler takes them,
+            a table.
+        y : array-like of shape (n_samples,)
+            Class labels; -1 marks an unlabelled row (see ``unlabelled``).
+        **params : dict
+            Passed on to the fit (``training_run`` for :meth:`fit_generator`).
+
+        Returns
+        -------
+        X_resampled : ndarray or pandas.DataFrame
+            The original samples (with ``unlabelled="drop"``, the labelled
+            ones), then the new ones; in the form of ``X``.
+        y_resampled : ndarray or pandas.Series
+            Their labels.
+        """
+        check_classification_targets(y)
+        arrays = ArraysTransformer(X, y)
+        X, y, binarize_y, unlabelled = self._check_labelled(X, y)
+        # They describe this call's output only (a training-only fit returns none).
+        for name in ("source_indices_", "synthetic_mask_"):
+            self.__dict__.pop(name, None)
+        self._X_unlabelled = X[unlabelled]
+        try:
+            output = self._fit_resample(X[~unlabelled], y[~unlabelled], **params)
+        finally:
+            del self._X_unlabelled
+        X_res, y_res = self._place_unlabelled(X, y, unlabelled, *output[:2])
+        if binarize_y:
+            y_res = label_binarize(y_res, classes=np.unique(y[~unlabelled]))
+        X_res, y_res = arrays.transform(X_res, y_res)
+        return (X_res, y_res) if len(output) == 2 else (X_res, y_res, output[2])
+
+    def _check_labelled(self, X, y) -> tuple[np.ndarray, np.ndarray, bool, np.ndarray]:
+        """Checked ``X, y``, whether ``y`` was one-vs-all, and which rows are
+        unlabelled; sets ``sampling_strategy_`` from the labelled rows."""
+        X, y, binarize_y = self._check_X_y(X, y)
+        unlabelled = self._unlabelled_rows(y)
+        labelled = y[~unlabelled]
+        if unlabelled.any() and len(np.unique(labelled)) < 2:
+            raise ValueError(
+                f"y marks {int(unlabelled.sum())} row(s) unlabelled (-1) and leaves "
+                f"{len(np.unique(labelled))} labelled class(es); over-sampling needs two. "
+                "If -1 is one of your classes, set unlabelled=None."
+            )
+        self.sampling_strategy_ = check_sampling_strategy(
+            self.sampling_strategy, labelled, self._sampling_type
+        )
+        return X, y, binarize_y, unlabelled
+
+    def _unlabelled_rows(self, y: np.ndarray) -> np.ndarray:
+        """Whether each label is -1, the mark of an unlabelled row (none with
+        ``unlabelled=None``, nor among text labels)."""
+        if self.unlabelled is None or y.dtype.kind not in "iufO":
+            return np.zeros(len(y), dtype=bool)
+        if y.dtype.kind == "O":
+            return np.array([isinstance(v, Real) and v == -1 for v in y], dtype=bool)
+        return y == -1
+
+    def _place_unlabelled(self, X, y, unlabelled, X_res, y_res):
+        """The labelled rows' output in terms of the input: ``source_indices_``
+        index the input's rows and, with ``unlabelled="keep"``, the input comes
+        back whole in front, its unlabelled rows in their places."""
+        if not unlabelled.any():
+            return X_res, y_res
+        rows, n = np.flatnonzero(~unlabelled), int((~unlabelled).sum())
+        fitted = hasattr(self, "source_indices_")
+        if fitted:  # -1 stays -1: made from noise alone
+            sources = self.source_indices_
+            self.source_indices_ = np.where(sources >= 0, rows[np.maximum(sources, 0)], -1)
+        if self.unlabelled == "drop":
+            return X_res, y_res
+        if fitted:
+            self.source_indices_ = np.concatenate([np.arange(len(y)), self.source_indices_[n:]])
+            self.synthetic_mask_ = np.concatenate(
+                [np.zeros(len(y), dtype=bool), self.synthetic_mask_[n:]]
+            )
+        return np.concatenate([X, X_res[n:]]), np.concatenate([y, y_res[n:]])
 
     def _fit_resample(self, X, y):
         rng = check_random_state(self.random_state)

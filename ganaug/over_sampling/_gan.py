@@ -217,6 +217,8 @@ class GANOversampler(NetworkOversampler):
 
     {spatial_dims}
 
+    {unlabelled}
+
     {device}
 
     {amp}
@@ -357,6 +359,7 @@ class GANOversampler(NetworkOversampler):
         categorical_features="auto",
         image_shape=None,
         spatial_dims=None,
+        unlabelled="drop",
         device="auto",
         amp=True,
         compile=False,
@@ -391,6 +394,7 @@ class GANOversampler(NetworkOversampler):
         self.categorical_features = categorical_features
         self.image_shape = image_shape
         self.spatial_dims = spatial_dims
+        self.unlabelled = unlabelled
         self.device = device
         self.amp = amp
         self.compile = compile

@@ -130,6 +130,8 @@ class TranslationOversampler(NetworkOversampler):
 
     {spatial_dims}
 
+    {unlabelled}
+
     {device}
 
     {amp}
@@ -240,6 +242,7 @@ class TranslationOversampler(NetworkOversampler):
         balance_synthetic=None,
         image_shape=None,
         spatial_dims=None,
+        unlabelled="drop",
         device="auto",
         amp=True,
         compile=False,
@@ -267,6 +270,7 @@ class TranslationOversampler(NetworkOversampler):
         self.balance_synthetic = balance_synthetic
         self.image_shape = image_shape
         self.spatial_dims = spatial_dims
+        self.unlabelled = unlabelled
         self.device = device
         self.amp = amp
         self.compile = compile
