@@ -19,6 +19,7 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from ._cnn import CNNClassifier
 from ._data import PreparedData
 from ._methods import Method
+from ._pool import self_training, with_pool
 
 # The logistic regression's C values, one chosen per fit on the validation split (AUROC).
 # Pixels need the strongest regularization: on BreastMNIST's 784 pixels at 1:10 (3 seeds,
@@ -108,11 +109,19 @@ def _validation_auroc(model, X_val, y_val) -> float:
     return roc_auc_score(y_val, proba, multi_class="ovr", labels=model.classes_)
 
 
-def fit_classifier(base, grid, X, y, data: PreparedData, method: Method, seed: int):
-    """Fit one classifier per grid point on (X, y); keep the best on validation."""
+def fit_classifier(base, grid, X, y, data: PreparedData, method: Method, seed: int, X_pool=None):
+    """Fit one classifier per grid point on (X, y); keep the best on validation.
+
+    A self-training method wraps each (see :func:`~._pool.self_training`) and
+    fits it on ``X, y`` followed by the pool ``X_pool``, labelled -1.
+    """
     best, best_score = None, -np.inf
+    if method.self_training:
+        X, y = with_pool(X, y, X_pool)
     for params in ParameterGrid(grid or [{}]):
         model = clone(base).set_params(**params)
+        if method.self_training:
+            model = self_training(model)
         _set_matching(model, "random_state", seed)
         if method.class_weight and not _set_matching(model, "class_weight", "balanced"):
             raise ValueError(

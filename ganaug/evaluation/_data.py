@@ -33,6 +33,7 @@ class PreparedData:
     categorical: list | None
     groups: np.ndarray | None = None  # of the training rows
     n_val_groups: int | None = None  # when the validation split was made by groups
+    X_unlabelled: Any = None  # rows given without labels, in the form of X
 
 
 def concat_rows(parts: list) -> Any:
@@ -48,10 +49,22 @@ def class_rows(X: Any, y: np.ndarray, cls: Any) -> Any:
 
 
 def prepare_data(
-    X, y, X_val, y_val, X_test, y_test, image_shape, spatial_dims, val_size, seed, groups=None
+    X,
+    y,
+    X_val,
+    y_val,
+    X_test,
+    y_test,
+    image_shape,
+    spatial_dims,
+    val_size,
+    seed,
+    groups=None,
+    X_unlabelled=None,
 ) -> PreparedData:
     """Hold out the validation split when none is given (by group when groups are),
-    then bring the three splits into one form (see :func:`_prepare_arrays`)."""
+    then bring the three splits, and any unlabelled rows, into one form (see
+    :func:`_prepare_arrays`)."""
     y = np.asarray(y)
     n_val_groups = None
     if groups is not None:
@@ -65,44 +78,48 @@ def prepare_data(
         n_val_groups = len(np.unique(groups[held_out]))
         X, X_val, y, y_val = take_rows(X, kept), take_rows(X, held_out), y[kept], y[held_out]
         groups = groups[kept]
-    data = _prepare_arrays(X, y, X_val, y_val, X_test, y_test, image_shape, spatial_dims)
+    data = _prepare_arrays(
+        X, y, X_val, y_val, X_test, y_test, image_shape, spatial_dims, X_unlabelled
+    )
     data.groups, data.n_val_groups = groups, n_val_groups
     return data
 
 
-def _prepare_arrays(X, y, X_val, y_val, X_test, y_test, image_shape, spatial_dims) -> PreparedData:
+def _prepare_arrays(
+    X, y, X_val, y_val, X_test, y_test, image_shape, spatial_dims, X_unlabelled=None
+) -> PreparedData:
     """Images as flat float rows; tables with categorical columns as DataFrames;
-    numeric tables standardized with the training split's statistics."""
+    numeric tables standardized with the training split's statistics. The
+    unlabelled rows, when given, take the training split's form."""
     y, y_test = np.asarray(y), np.asarray(y_test)
     y_val = np.asarray(y_val)
+    sources = (X, X_val, X_test) + (() if X_unlabelled is None else (X_unlabelled,))
     as_images = image_shape is not None or np.ndim(X) > 2
     if as_images:
-        arrays = [check_images(a, image_shape, spatial_dims) for a in (X, X_val, X_test)]
+        arrays = [check_images(a, image_shape, spatial_dims) for a in sources]
         shapes = {shape for _, shape in arrays}
         if len(shapes) != 1:
-            raise ValueError(f"Training, validation and test samples differ in shape: {shapes}.")
+            raise ValueError(
+                f"Training, validation, test (and unlabelled) samples differ in shape: {shapes}."
+            )
         sample_shape = shapes.pop()
         dims = len(image_layout(sample_shape, spatial_dims)[1])
-        flat = [np.asarray(a, dtype=np.float32).reshape(len(a), -1) for a, _ in arrays]
-        return PreparedData(flat[0], y, flat[1], y_val, flat[2], y_test, sample_shape, dims, None)
-    if hasattr(X, "columns"):
+        out = [np.asarray(a, dtype=np.float32).reshape(len(a), -1) for a, _ in arrays]
+        categorical = None
+    elif hasattr(X, "columns") and any(not pd.api.types.is_numeric_dtype(X[c]) for c in X):
         categorical = [c for c in X if not pd.api.types.is_numeric_dtype(X[c])]
-        if categorical:
-            frames = [
-                pd.DataFrame(a, columns=X.columns).reset_index(drop=True)
-                for a in (X, X_val, X_test)
-            ]
-            return PreparedData(
-                frames[0], y, frames[1], y_val, frames[2], y_test, None, None, categorical
-            )
-    # Numeric tables are standardized with training statistics, as a StandardScaler
-    # at the head of the pipeline would do, so SMOTE's neighbours are not ruled by
-    # the column with the largest unit.
-    scaler = StandardScaler().fit(np.asarray(X, dtype=np.float64))
-    X, X_val, X_test = (
-        scaler.transform(np.asarray(a, dtype=np.float64)) for a in (X, X_val, X_test)
-    )
-    return PreparedData(X, y, X_val, y_val, X_test, y_test, None, None, None)
+        out = [pd.DataFrame(a, columns=X.columns).reset_index(drop=True) for a in sources]
+        sample_shape = dims = None
+    else:
+        # Numeric tables are standardized with training statistics, as a StandardScaler
+        # at the head of the pipeline would do, so SMOTE's neighbours are not ruled by
+        # the column with the largest unit.
+        scaler = StandardScaler().fit(np.asarray(X, dtype=np.float64))
+        out = [scaler.transform(np.asarray(a, dtype=np.float64)) for a in sources]
+        sample_shape = dims = categorical = None
+    data = PreparedData(out[0], y, out[1], y_val, out[2], y_test, sample_shape, dims, categorical)
+    data.X_unlabelled = out[3] if X_unlabelled is not None else None
+    return data
 
 
 def class_sizes(y: np.ndarray) -> tuple[dict, list]:

@@ -40,6 +40,7 @@ from ._data import (
 from ._grid import SampleGrid
 from ._methods import Method, method_table
 from ._metrics import classification_scores
+from ._pool import POOL_COLUMNS, check_pool_labels, pool_counts, split_pool, with_pool
 from ._quality import QualityRecords, feature_spaces
 from ._results import LiftReport
 
@@ -57,11 +58,13 @@ LIFT_CONSTRAINTS = {
     "y_test": ["array-like"],
     "X_val": ["array-like", None],
     "y_val": ["array-like", None],
+    "X_unlabelled": ["array-like", None],
     "methods": [list, tuple, None],
     "samplers": [dict, None],
     "classifier": [StrOptions({"auto"}), HasMethods(["fit", "predict_proba"])],
     "param_grid": [dict, list, None],
     "imbalance_ratio": [Interval(Real, 1, None, closed="left"), None],
+    "unlabelled_share": [Interval(Real, 0, 1, closed="neither"), None],
     "n_seeds": [Interval(Integral, 1, MAX_SEEDS, closed="both")],
     "random_state": [Interval(Integral, 0, None, closed="left")],
     "val_size": [Interval(Real, 0, 1, closed="neither")],
@@ -75,10 +78,13 @@ LIFT_CONSTRAINTS = {
 }
 
 
-def _configure_sampler(sampler, data: PreparedData, seed: int, device: str, verbose: int):
+def _configure_sampler(
+    sampler, data: PreparedData, seed: int, device: str, verbose: int, pool: bool = False
+):
     sampler = clone(sampler)
     params = sampler.get_params()
-    settings = {"random_state": seed}
+    # Rows labelled -1 are the pool's when the method is given it; otherwise -1 is a class.
+    settings = {"random_state": seed, "unlabelled": "drop" if pool else None}
     if "image_shape" in params and data.sample_shape is not None and params["image_shape"] is None:
         settings.update(image_shape=data.sample_shape, spatial_dims=data.spatial_dims)
     if "device" in params:
@@ -117,11 +123,23 @@ class _Protocol:
     """State shared by the seeds of one :func:`evaluate_lift` call."""
 
     def __init__(
-        self, data, methods, samplers, classifier, grid, minority, ratio, spaces, device, verbose
+        self,
+        data,
+        methods,
+        samplers,
+        classifier,
+        grid,
+        minority,
+        ratio,
+        spaces,
+        device,
+        verbose,
+        share=None,
     ):
         self.data, self.methods, self.samplers = data, methods, samplers
         self.classifier, self.grid = classifier, grid
-        self.minority, self.ratio = minority, ratio
+        self.minority, self.ratio, self.share = minority, ratio, share
+        self.pooled = share is not None or data.X_unlabelled is not None
         self.device, self.verbose = device, verbose
         self.quality = QualityRecords(data, spaces, minority)
         self.sample_grid = SampleGrid(data.sample_shape)
@@ -130,11 +148,25 @@ class _Protocol:
 
     def run_seed(self, seed: int, first: bool, progress) -> None:
         data = self.data
-        kept, pool = subsample_minority(
-            data.y, self.minority, self.ratio, np.random.RandomState(seed), data.groups
+        # The pool's share first, by its own draw: without one, the sub-sample is as before.
+        rows, hidden = split_pool(data.y, self.share, seed, data.groups)
+        groups = None if data.groups is None else data.groups[rows]
+        kept, removed = subsample_minority(
+            data.y[rows], self.minority, self.ratio, np.random.RandomState(seed), groups
         )
+        kept, removed = rows[kept], rows[removed]
         X_train, y_train = take_rows(data.X, kept), data.y[kept]
-        X_pool, y_pool = take_rows(data.X, pool), data.y[pool]
+        X_removed, y_removed = take_rows(data.X, removed), data.y[removed]
+        # The pool: the hidden share, then the rows given without labels.
+        X_hidden, y_hidden = take_rows(data.X, hidden), data.y[hidden]
+        X_pool = X_hidden
+        if data.X_unlabelled is not None:
+            X_pool = concat_rows([X_hidden, data.X_unlabelled])
+        # The oracle learns what the seed hid, with its labels: the pool's share, else
+        # the removed minority.
+        X_known, y_known = (
+            (X_hidden, y_hidden) if self.share is not None else (X_removed, y_removed)
+        )
         for cls in self.minority:
             self.quality.add_fidelity(seed, "real-train", cls, class_rows(X_train, y_train, cls))
         resampled = {}
@@ -142,46 +174,67 @@ class _Protocol:
             progress.set_postfix_str(f"seed {seed}, {method.name}")
             X_fit, y_fit = X_train, y_train
             if method.oracle:
-                X_fit, y_fit = concat_rows([X_train, X_pool]), np.concatenate([y_train, y_pool])
-            key = (method.sampler, method.oracle)
+                X_fit, y_fit = concat_rows([X_train, X_known]), np.concatenate([y_train, y_known])
+            key = (method.sampler, method.oracle, method.pool)
             if method.sampler is None:
-                resampled[key] = (X_fit, y_fit, 0.0)
+                resampled[key] = (X_fit, y_fit, 0.0, None)
             elif key not in resampled:  # "gan" and "gan+class-weight" share one fit
                 sampler = _configure_sampler(
-                    self.samplers[method.sampler], data, seed, self.device, self.verbose
+                    self.samplers[method.sampler],
+                    data,
+                    seed,
+                    self.device,
+                    self.verbose,
+                    method.pool,
                 )
                 started = time.perf_counter()
-                X_res, y_res = sampler.fit_resample(X_fit, y_fit)
-                resampled[key] = (X_res, np.asarray(y_res), time.perf_counter() - started)
+                X_in, y_in = with_pool(X_fit, y_fit, X_pool) if method.pool else (X_fit, y_fit)
+                X_res, y_res = sampler.fit_resample(X_in, y_in)
+                seconds = time.perf_counter() - started
+                resampled[key] = (X_res, np.asarray(y_res), seconds, sampler)
                 if first and hasattr(sampler, "history_"):
-                    self.histories[method.sampler] = sampler.history_.to_dataframe()
+                    self.histories[method.label] = sampler.history_.to_dataframe()
+                # The pool comes after the labelled rows: source_indices_ below len(X_fit)
+                # are X_fit's rows.
                 added = _appended_rows(sampler, X_fit, X_res, np.asarray(y_res))
                 if added is not None and not method.oracle:
                     self._judge(
-                        seed, first, method.sampler, added, X_train, y_train, X_pool, y_pool
+                        seed, first, method.label, added, X_train, y_train, X_removed, y_removed
                     )
                     if first:
-                        self.sample_grid.keep_walk(sampler, method.sampler, seed)
-            self._score(seed, method, *resampled[key])
+                        self.sample_grid.keep_walk(sampler, method.label, seed)
+            pool = (X_pool, y_hidden, X_known if method.oracle else None)
+            self._score(seed, method, *resampled[key], pool)
             progress.update()
 
-    def _score(self, seed: int, method: Method, X_res, y_res, resample_seconds: float) -> None:
-        """Train the classifier on what the method gives and score it on the test split."""
+    def _score(
+        self, seed: int, method: Method, X_res, y_res, resample_seconds: float, sampler, pool
+    ) -> None:
+        """Train the classifier on what the method gives and score it on the test split;
+        with a pool, record what the method did with it."""
         data = self.data
+        X_pool, y_hidden, X_known = pool
         started = time.perf_counter()
-        model = fit_classifier(self.classifier, self.grid, X_res, y_res, data, method, seed)
+        model = fit_classifier(
+            self.classifier, self.grid, X_res, y_res, data, method, seed, X_pool
+        )
         proba = model.predict_proba(data.X_test)
         y_pred = model.predict(data.X_test)
-        self.scores.append(
-            {
-                "seed": seed,
-                "method": method.name,
-                **classification_scores(data.y_test, proba, y_pred, model.classes_, self.minority),
-                "n_train": len(y_res),
-                "resample_seconds": resample_seconds,
-                "classifier_seconds": time.perf_counter() - started,
-            }
-        )
+        row = {
+            "seed": seed,
+            "method": method.name,
+            **classification_scores(data.y_test, proba, y_pred, model.classes_, self.minority),
+            "n_train": len(y_res),
+            "resample_seconds": resample_seconds,
+            "classifier_seconds": time.perf_counter() - started,
+        }
+        if self.pooled:
+            n_pool = len(X_pool) if method.pool else 0
+            counts = pool_counts(model if method.self_training else sampler, n_pool, y_hidden)
+            if method.oracle and self.share is not None:  # the hidden share with its true labels
+                counts = dict.fromkeys(POOL_COLUMNS, len(X_known))
+            row.update(counts)
+        self.scores.append(row)
 
     def _judge(self, seed, first, label, added, X_train, y_train, X_pool, y_pool) -> None:
         """Fidelity and memorization of the samples a resampler added, per class; on
@@ -213,11 +266,13 @@ def evaluate_lift(
     *,
     X_val=None,
     y_val=None,
+    X_unlabelled=None,
     methods: Sequence[str] | None = None,
     samplers: dict[str, Any] | None = None,
     classifier: Any = "auto",
     param_grid: dict | None = None,
     imbalance_ratio: float | None = None,
+    unlabelled_share: float | None = None,
     n_seeds: int = 5,
     random_state: int = 0,
     val_size: float = 0.2,
@@ -235,10 +290,14 @@ def evaluate_lift(
     are optionally sub-sampled to ``1:imbalance_ratio`` (the removed real
     samples form the oracle pool), and every method trains the same
     classifier with the same budget on that same sub-sample (a paired
-    design). Classifier settings are chosen on the validation split; scores
-    come from the test split only. Resamplers are fitted once per seed and
-    method, on the training split only: validation and test data are always
-    real and never resampled.
+    design). With ``unlabelled_share``, a stratified share of the training
+    split first becomes an unlabelled pool, its labels hidden from every
+    method, and the rest is sub-sampled; methods that learn from unlabelled
+    rows (``self-training``, ``+pool``) are given the pool. Classifier
+    settings are chosen on the validation split; scores come from the test
+    split only. Resamplers are fitted once per seed and method, on the
+    training split only: validation and test data are always real and never
+    resampled.
 
     Read more in the :ref:`User Guide <measuring-lift>`.
 
@@ -255,6 +314,11 @@ def evaluate_lift(
     X_val, y_val : array-like, optional
         Validation split for model selection. Default: a stratified
         ``val_size`` share of the training split, the same for every seed.
+    X_unlabelled : array-like, optional
+        Samples without labels, in the form of ``X`` (e.g. the scans nobody
+        has read): added to every seed's unlabelled pool. Nobody knows their
+        labels, so the oracle cannot use them and the report cannot check
+        the pseudo-labels given to them.
     methods : sequence of str, optional
         Methods to compare. Bases: ``none``, ``oracle`` (removed real minority
         samples added back, with class weights: the attainable upper bound),
@@ -266,10 +330,19 @@ def evaluate_lift(
         ``samplers``;
         modifiers ``+class-weight`` and ``+threshold`` (decision threshold
         tuned for balanced accuracy on the validation split), alone
-        (``"class-weight"``) or combined (``"gan+class-weight"``). Default:
-        none, class-weight, threshold, ros, ros-augment (images), smote, gan
-        and, when ``imbalance_ratio`` is set, oracle. ``none`` is always
-        included.
+        (``"class-weight"``) or combined (``"gan+class-weight"``). With an
+        unlabelled pool (``unlabelled_share`` or ``X_unlabelled``): the base
+        ``self-training`` (the classifier labels the pool rows it predicts
+        with probability 0.9 or more and learns from them too:
+        scikit-learn's ``SelfTrainingClassifier``, or for a classifier whose
+        fit takes a validation split, as the CNN's, two rounds of refits),
+        and the modifier ``+pool`` (``"gan+pool"``: the sampler is also given
+        the pool, as rows labelled -1; ganaug's samplers only); the oracle is
+        then the labelled part plus the pool's share with its labels.
+        Default: none, class-weight, threshold, ros, ros-augment (images),
+        smote, gan and, when ``imbalance_ratio`` or ``unlabelled_share`` is
+        set, oracle; with a pool also self-training and gan+pool. ``none``
+        is always included.
     samplers : dict, optional
         Resamplers by name, adding to or replacing the built-in ``ros``,
         ``smote`` and ``gan`` (e.g. ``{"gan": GANOversampler(epochs=50)}``).
@@ -285,7 +358,15 @@ def evaluate_lift(
         the CNN (which selects its checkpoint on the validation split).
     imbalance_ratio : float, optional
         Sub-sample every minority class to ``round(n_majority / ratio)``
-        samples; needed for the oracle.
+        samples (of the labelled part, with ``unlabelled_share``); needed for
+        the oracle without a pool.
+    unlabelled_share : float, optional
+        Share of the training split, stratified (by group with ``groups``),
+        that becomes each seed's unlabelled pool; its labels are known to
+        the protocol only, which reports how many of them each method's
+        pseudo-labels got right (``pool_used``, ``pool_labelled`` and
+        ``pool_correct`` in the scores). Needs integer labels, none of them
+        -1 (the mark of an unlabelled row).
     n_seeds : int, default=5
         Repetitions, at most 1000; seeds are ``random_state, random_state + 1,
         ...``.
@@ -351,18 +432,20 @@ def evaluate_lift(
         val_size,
         random_state,
         groups,
+        X_unlabelled,
     )
     counts, minority = class_sizes(data.y)
-    smallest = min(counts[c] for c in minority)
-    if imbalance_ratio is not None:
-        smallest = min(smallest, minority_target(max(counts.values()), imbalance_ratio))
+    pooled = unlabelled_share is not None or X_unlabelled is not None
+    if pooled:
+        check_pool_labels(data.y)
     parsed, table = method_table(
         methods,
         samplers,
         categorical=data.categorical,
-        smallest_minority=smallest,
+        smallest_minority=_smallest_minority(data, minority, imbalance_ratio, unlabelled_share),
         images=data.sample_shape is not None,
-        subsampled=imbalance_ratio is not None,
+        subsampled=imbalance_ratio is not None or unlabelled_share is not None,
+        pool=pooled,
     )
     classifier, param_grid = choose_classifier(classifier, param_grid, data, device)
     spaces = feature_spaces(data, fidelity, feature_extractor, classifier, device, random_state)
@@ -377,6 +460,7 @@ def evaluate_lift(
         spaces,
         device,
         verbose,
+        unlabelled_share,
     )
     seeds = range(random_state, random_state + n_seeds)
     with tqdm(total=len(seeds) * len(parsed), disable=not verbose, desc="evaluate") as progress:
@@ -399,6 +483,12 @@ def evaluate_lift(
             "class_counts": {str(k): v for k, v in counts.items()},
             "minority_classes": [str(c) for c in minority],
             "imbalance_ratio": imbalance_ratio,
+            "unlabelled": None
+            if not pooled
+            else {
+                "share": unlabelled_share,
+                "n_given": 0 if data.X_unlabelled is None else len(data.X_unlabelled),
+            },
             "seeds": list(seeds),
             "methods": [m.name for m in parsed],
             "classifier": repr(classifier),
@@ -414,6 +504,21 @@ def evaluate_lift(
             },
         },
     )
+
+
+def _smallest_minority(data: PreparedData, minority: list, ratio, share) -> int:
+    """The fewest samples a class to over-sample will have (SMOTE's neighbours fit
+    below it): after the pool's share (as on the first seed, less one for the others'
+    rounding) and the sub-sampling."""
+    y = data.y
+    if share is not None:
+        rows, _ = split_pool(y, share, 0, data.groups)
+        y = y[rows]
+    counts = {c: int(np.sum(y == c)) - (share is not None) for c in np.unique(y)}
+    smallest = min(counts[c] for c in minority)
+    if ratio is not None:
+        smallest = min(smallest, minority_target(max(counts.values()), ratio))
+    return smallest
 
 
 def _budget(classifier, parsed: list, table: dict) -> dict:

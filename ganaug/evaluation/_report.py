@@ -31,6 +31,7 @@ from ._figures import (
 from ._memorization import COPY_FACTOR, HOLDOUT_QUANTILE, MAX_NEAR_COPY_SHARE
 from ._methods import HEADLINE_METRICS
 from ._metrics import METRICS
+from ._pool import POOL_COLUMNS
 from ._stats import TIE_TOLERANCE
 from ._verdicts import budget_note
 
@@ -117,7 +118,8 @@ def _blocks(report: _Report, title: str, versions: dict[str, str | None]) -> lis
                 f"sub-sampled to 1:{settings['imbalance_ratio']} per seed"
                 if settings.get("imbalance_ratio")
                 else "not sub-sampled"
-            ),
+            )
+            + _pool_sentence(settings.get("unlabelled")),
         ),
         _Block(
             "p",
@@ -196,9 +198,31 @@ def _grouping_blocks(settings: dict) -> list[_Block]:
     ]
 
 
+def _pool_sentence(pool: dict | None) -> str:
+    if pool is None:
+        return ""
+    parts = []
+    if pool["share"] is not None:
+        parts.append(
+            f"a stratified {pool['share']:.0%} of the training split per seed, its labels "
+            "hidden from every method (the sub-sampling takes the rest)"
+        )
+    if pool["n_given"]:
+        parts.append(f"{pool['n_given']} samples given without labels")
+    return (
+        ". Unlabelled pool: "
+        + " and ".join(parts)
+        + "; self-training and the +pool methods learn from it, and the oracle "
+        "from the hidden share with its labels. In the table of all metrics, pool used: "
+        "pool rows a method was given; pseudo-labelled (correct): those it gave a label, "
+        "and how many of them were right (known to the protocol only, for the hidden "
+        "share), means over seeds."
+    )
+
+
 def _all_metrics(report: _Report) -> pd.DataFrame:
     summary = report.summary()
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             m: [
                 f"{a:.3f} ± {b:.3f}"
@@ -208,6 +232,13 @@ def _all_metrics(report: _Report) -> pd.DataFrame:
         },
         index=summary.index,
     )
+    if all(f"{c}_mean" in summary for c in POOL_COLUMNS):
+        used, labelled, correct = (summary[f"{c}_mean"] for c in POOL_COLUMNS)
+        table["pool used"] = [f"{v:.0f}" for v in used]
+        table["pseudo-labelled (correct)"] = [
+            f"{a:.0f} ({b:.0f})" for a, b in zip(labelled, correct, strict=True)
+        ]
+    return table
 
 
 def _fidelity_blocks(report: _Report) -> list[_Block]:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from ._metrics import METRICS
+from ._pool import POOL_COLUMNS
 from ._report import write_report
 from ._stats import paired_lift, summarize
 from ._verdicts import verdicts
@@ -44,7 +45,11 @@ class LiftReport:
     scores : pandas.DataFrame
         One row per seed and method: the test-split metrics of
         :data:`~ganaug.evaluation.METRICS`, ``n_train`` (rows the classifier
-        trained on) and timings.
+        trained on) and timings; with an unlabelled pool also ``pool_used``
+        (pool rows the method was given), ``pool_labelled`` (those it gave a
+        label: self-training's pseudo-labels, the oracle's true ones) and
+        ``pool_correct`` (of those, the right ones, among the rows whose
+        labels the protocol hid).
     fidelity : pandas.DataFrame
         One row per seed, sample source (a resampler's added samples, or
         ``real-train``, the real training samples: the floor), minority class
@@ -89,11 +94,14 @@ class LiftReport:
     def summary(self) -> pd.DataFrame:
         """Mean and standard deviation over seeds of every metric, per method.
 
+        With an unlabelled pool, also of what each method did with it.
+
         Returns
         -------
         summary : pandas.DataFrame
         """
-        return summarize(self.scores, list(METRICS))
+        pool = [c for c in POOL_COLUMNS if c in self.scores]
+        return summarize(self.scores, [*METRICS, *pool])
 
     def lift(self, metric: str = "auroc", baseline: str = "none") -> pd.DataFrame:
         """Paired lift of every method over ``baseline`` on ``metric``.

@@ -20,10 +20,11 @@ def verdicts(report: Any) -> list[str]:
     """Plain sentences: does each synthetic method beat the best simple alternative?
 
     For every method that adds synthetic samples (not ``none``, the oracle,
-    class weights, threshold tuning, ROS, augmented ROS or SMOTE), and each
-    headline metric, the method is compared, paired by seed, with the
-    best-scoring of class weighting, threshold tuning, ROS, augmented ROS
-    (``ros-augment``) and SMOTE.
+    class weights, threshold tuning, ROS, augmented ROS, SMOTE or
+    self-training), and each headline metric, the method is compared, paired
+    by seed, with the best-scoring of class weighting, threshold tuning, ROS,
+    augmented ROS (``ros-augment``), SMOTE and self-training; a method given
+    the unlabelled pool (``gan+pool``) also with the same method without it.
 
     Parameters
     ----------
@@ -40,26 +41,37 @@ def verdicts(report: Any) -> list[str]:
     references = [m for m in methods if m in REFERENCES]
     sentences = []
     for metric in HEADLINE_METRICS:
-        if not references:
-            break
         means = scores.groupby("method")[metric].mean()
-        best = max(references, key=lambda m: means[m])
+        if references:
+            best = max(references, key=lambda m: means[m])
+            sentences += [
+                _compared(scores, metric, means, method, best, "the best simple alternative")
+                for method in candidates
+            ]
         for method in candidates:
-            row = paired_lift(scores, metric, baseline=best).loc[method]
-            if row.ci_low > 0:
-                word = "beats"
-            elif row.ci_high < 0:
-                word = "is worse than"
-            else:
-                word = "is not distinguishable from"
-            p_value = "n/a" if np.isnan(row.p_value) else f"{row.p_value:.3f}"
-            sentences.append(
-                f"On {metric}, {method} ({means[method]:.3f}) {word} the best simple "
-                f"alternative, {best} ({means[best]:.3f}): paired difference "
-                f"{row.mean_lift:+.3f}, 95% CI [{row.ci_low:+.3f}, {row.ci_high:+.3f}], "
-                f"p = {p_value}, {int(row.n_seeds)} seeds."
-            )
+            twin = "+".join(p for p in method.split("+") if p != "pool")
+            if twin != method and twin in methods:
+                sentences.append(
+                    _compared(scores, metric, means, method, twin, "the same without the pool")
+                )
     return sentences
+
+
+def _compared(scores, metric: str, means, method: str, other: str, what: str) -> str:
+    """One sentence: ``method`` against ``other``, paired by seed, on ``metric``."""
+    row = paired_lift(scores, metric, baseline=other).loc[method]
+    if row.ci_low > 0:
+        word = "beats"
+    elif row.ci_high < 0:
+        word = "is worse than"
+    else:
+        word = "is not distinguishable from"
+    p_value = "n/a" if np.isnan(row.p_value) else f"{row.p_value:.3f}"
+    return (
+        f"On {metric}, {method} ({means[method]:.3f}) {word} {what}, {other} "
+        f"({means[other]:.3f}): paired difference {row.mean_lift:+.3f}, 95% CI "
+        f"[{row.ci_low:+.3f}, {row.ci_high:+.3f}], p = {p_value}, {int(row.n_seeds)} seeds."
+    )
 
 
 def budget_note(settings: dict) -> str | None:
