@@ -81,6 +81,7 @@ def _run(args: argparse.Namespace) -> int:
         checkpoint_every=args.checkpoint_every,
         strict=args.strict,
         skipped_paths=args.skipped_paths,
+        unlabelled=args.unlabelled,
         verbose=_options.verbosity(args),
     )
     print(summary.text())
@@ -178,6 +179,13 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
         type=_floats,
         metavar="X,Y[,Z]",
         help="resample to this voxel spacing in mm, e.g. 1,1,2 (default: each image's own)",
+    )
+    folder.add_argument(
+        "--unlabelled",
+        action="store_true",
+        help="learn also from the series the labels CSV does not list, as unlabelled "
+        "images (never written out, nor given a class; integer labels only); without "
+        "it such a series is an error (recipe key data.unlabelled)",
     )
     folder.add_argument(
         "--strict",

@@ -33,6 +33,9 @@ class Splits:
     groups, test_groups : ndarray or None
         The group (e.g. patient) of each training and test sample when the
         test split was made by whole groups; None otherwise.
+    X_unlabelled : array-like or None
+        Samples without labels, for methods that learn from them; None when
+        none were asked for.
     """
 
     X: Any
@@ -44,6 +47,7 @@ class Splits:
     name: str
     groups: np.ndarray | None = None
     test_groups: np.ndarray | None = None
+    X_unlabelled: Any = None
 
 
 def take_rows(X, index: np.ndarray):
@@ -150,6 +154,19 @@ def _from_npz(path: Path, test_size: float, seed: int) -> Splits:
     )
 
 
+def read_table(path: Path) -> pd.DataFrame:
+    """A ``.csv`` or ``.parquet`` file as a DataFrame."""
+    return pd.read_csv(path) if path.suffix == ".csv" else pd.read_parquet(path)
+
+
+def unlabelled_rows(frame: pd.DataFrame, target, group, test_groups) -> pd.DataFrame:
+    """A table's unlabelled rows as features: without the label and group columns,
+    and without the rows of a group in the test split (its patients' other rows)."""
+    if group is not None and group in frame and test_groups is not None:
+        frame = frame[~frame[group].isin(test_groups)]
+    return frame.drop(columns=[c for c in (target, group) if c in frame]).reset_index(drop=True)
+
+
 def load_splits(
     source: str,
     *,
@@ -157,6 +174,7 @@ def load_splits(
     group: str | None = None,
     test_size: float = 0.3,
     random_state: int = 0,
+    unlabelled: bool = False,
 ) -> Splits:
     """Load a data source as splits.
 
@@ -178,6 +196,10 @@ def load_splits(
         test split of its own.
     random_state : int, default=0
         Seeds that split.
+    unlabelled : bool, default=False
+        For a table file: its rows whose label is empty become
+        ``X_unlabelled`` (in no split; with ``group``, less those of a group
+        in the test split) instead of an error.
 
     Returns
     -------
@@ -200,19 +222,32 @@ def load_splits(
     if path.suffix == ".npz":
         return _from_npz(path, test_size, random_state)
     if path.suffix in TABLES:
-        frame = pd.read_csv(path) if path.suffix == ".csv" else pd.read_parquet(path)
+        frame = read_table(path)
         if target is None or target not in frame:
             raise ValueError(
                 f"Name the label column of {path} with target=...; its columns are "
                 f"{list(frame.columns)}."
             )
+        empty = frame[target].isna().to_numpy()
+        if empty.any() and not unlabelled:
+            raise ValueError(
+                f"{path}: {int(empty.sum())} row(s) have an empty {target!r}; label them, "
+                "drop them, or pass unlabelled=True (recipe: data.unlabelled: true) to "
+                "learn from them as unlabelled rows."
+            )
+        pool, frame = frame[empty], frame[~empty].reset_index(drop=True)
         y = frame.pop(target).to_numpy()
+        if empty.any() and y.dtype.kind == "f" and np.all(np.mod(y, 1) == 0):
+            y = y.astype(int)  # integers, read as floats beside the empty cells
         if group is not None and group not in frame:
             raise ValueError(
                 f"group column {group!r} is not in {path}; its columns are {list(frame)}."
             )
         groups = frame.pop(group).to_numpy() if group is not None else None
-        return split_off_test(frame, y, str(path), test_size, random_state, groups)
+        splits = split_off_test(frame, y, str(path), test_size, random_state, groups)
+        if unlabelled:
+            splits.X_unlabelled = unlabelled_rows(pool, target, group, splits.test_groups)
+        return splits
     raise ValueError(
         f"Cannot read {path}: use a .npz, .csv or .parquet file, or a bundled data set."
     )

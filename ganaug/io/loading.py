@@ -57,6 +57,12 @@ class LabelledImages:
         low and high values.
     modality : str
         The most common DICOM Modality, ``"OT"`` for NIfTI and ``.npz``.
+    unlabelled : ndarray of float32 or None
+        With ``unlabelled=True``: the images the labels CSV does not name,
+        preprocessed as :attr:`images` are (none: an empty array); None
+        otherwise.
+    unlabelled_records : pandas.DataFrame or None
+        Their rows, as in :attr:`records` (without ``label``).
     """
 
     images: np.ndarray
@@ -66,6 +72,8 @@ class LabelledImages:
     spacing: tuple = ()
     window: tuple | str | None = None
     modality: str = "OT"
+    unlabelled: np.ndarray | None = None
+    unlabelled_records: pd.DataFrame | None = None
 
     @property
     def colour(self) -> bool:
@@ -230,12 +238,19 @@ def _attach_labels(
     key: str | None,
     left_out: list[_Item],
     skipped: list,
+    pool: bool = False,
 ) -> list:
     """Label each item from the labels CSV, checking the row's other identifiers.
 
-    Returns the rows that name no image (not even one of ``left_out``, the
-    items of another kind, nor a file among ``skipped``), as skips.
+    An item the CSV does not name is an error, or with ``pool`` an unlabelled
+    one (its label None; every item, without a CSV). Returns the rows that
+    name no image (not even one of ``left_out``, the items of another kind,
+    nor a file among ``skipped``), as skips.
     """
+    if labels_path is None and pool:
+        for item in items:
+            item.record["label"] = None
+        return []
     if labels_path is None:
         raise ValueError("a labels CSV is needed for a DICOM or NIfTI folder (--labels).")
     table = read_labels(labels_path, key)
@@ -250,15 +265,17 @@ def _attach_labels(
             raise ValueError(f"{item.record['source']} has labels {sorted(found, key=str)}.")
         if not found:
             unlabelled.append(item.record["source"])
+            item.record["label"] = None
             continue
         item.record["label"] = found.pop()
         if is_dicom:
             for value in matched:
                 _check_identifiers(item, table, value)
-    if unlabelled:
+    if unlabelled and not pool:
         raise ValueError(
             f"{len(unlabelled)} image(s) have no label in {labels_path} by {key}, "
-            f"e.g. {unlabelled[0]}."
+            f"e.g. {unlabelled[0]}; pass unlabelled=True (--unlabelled) to learn from "
+            "them as unlabelled images."
         )
     named = set().union(*(item.keys[key] for item in [*items, *left_out]))
     if key == "path":
@@ -384,6 +401,7 @@ def load_labelled_images(
     colour: str = "rgb",
     strict: bool = False,
     cache_dir: str | os.PathLike | None = None,
+    unlabelled: bool = False,
     verbose: int = 1,
 ) -> LabelledImages:
     """Load a labelled imaging data set, preprocessed with MONAI, one image at a time.
@@ -451,6 +469,11 @@ def load_labelled_images(
         Folder for MONAI's ``PersistentDataset`` cache of preprocessed
         images (keyed by file paths and settings), so later loads of the
         same folder skip decoding.
+    unlabelled : bool, default=False
+        For a folder: the images the labels CSV does not name (every image,
+        without a CSV) are loaded as unlabelled images, preprocessed alike,
+        into :attr:`LabelledImages.unlabelled`, for samplers that learn from
+        unlabelled rows; False refuses them.
     verbose : int, default=1
         Progress bar while loading; 0 silences it.
 
@@ -463,8 +486,8 @@ def load_labelled_images(
     FileNotFoundError
         If ``source`` or ``labels`` does not exist.
     ValueError
-        If the folder holds no image, the labels do not cover every image,
-        only one class is present, the images differ in shape without
+        If the folder holds no image, the labels do not cover every image
+        (without ``unlabelled``), only one class is present, the images differ in shape without
         ``target_shape``, or colour and greyscale images mix with
         ``colour="rgb"``. Where inputs were skipped, a
         :class:`~ganaug.io.skipped.SkippedInputError` that says so, with the
@@ -477,8 +500,10 @@ def load_labelled_images(
     if resize not in RESIZE_MODES:
         raise ValueError(f"resize must be one of {', '.join(RESIZE_MODES)}; got {resize!r}.")
     if root.is_file() and root.suffix == ".npz":
-        if labels is not None:
-            raise ValueError(f"{root} carries its own labels; do not pass a labels CSV.")
+        if labels is not None or unlabelled:
+            raise ValueError(
+                f"{root} carries its own labels; do not pass a labels CSV or unlabelled."
+            )
         items, skipped, reader = _npz_items(root), [], None
     elif root.is_dir():
         has_nifti = any(p.name.endswith(NIFTI_SUFFIXES) for p in root.rglob("*"))
@@ -493,12 +518,16 @@ def load_labelled_images(
     if reader is not None:
         kept = {id(item) for item in items}
         left_out = [item for item in found if id(item) not in kept]
-        rows = _attach_labels(items, labels, root, not has_nifti, key, left_out, skipped)
+        rows = _attach_labels(
+            items, labels, root, not has_nifti, key, left_out, skipped, unlabelled
+        )
         _unmatched_rows(rows, skipped, strict)
-    counts = Counter(item.record["label"] for item in items)
-    if len(counts) < 2:
-        label = next(iter(counts))
-        raise skip_error(f"all images have the label {label!r}; need two classes.", skipped)
+    counts = Counter(item.record["label"] for item in items if item.record["label"] is not None)
+    if len(counts) < 2 and (labels is not None or not unlabelled):  # not a pool alone
+        said = (
+            f"all images have the label {next(iter(counts))!r}" if counts else "none is labelled"
+        )
+        raise skip_error(f"{said}; need two classes.", skipped)
     transform = build_transform(
         reader,
         items[0].dims,
@@ -509,18 +538,23 @@ def load_labelled_images(
         resize=resize,
     )
     images, kept, failed = _collect(items, _dataset(items, transform, cache_dir), strict, verbose)
-    records = pd.DataFrame(kept)
-    if records["label"].nunique() < 2:
+    pool = np.array([record["label"] is None for record in kept], dtype=bool)
+    pool_records = pd.DataFrame([r for r in kept if r["label"] is None]).drop(
+        columns="label", errors="ignore"
+    )
+    records = pd.DataFrame([r for r in kept if r["label"] is not None], columns=list(kept[0]))
+    if counts and records["label"].nunique() < 2:
         raise SkippedInputError(
             f"only class {records['label'].tolist()[0]!r} is left ({len(records)} image(s)); "
             f"{summarize_skipped(skipped + failed)}, e.g. {failed[0][0]}. Two classes are "
             "needed: make the skipped files readable, or label more images.",
             skipped + failed,
         )
-    modality = records["modality"].mode().iloc[0] or "OT"
-    median = tuple(float(v) for v in np.median(np.array(list(records["spacing"])), axis=0))
+    every = pd.DataFrame(kept)
+    modality = every["modality"].mode().iloc[0] or "OT"
+    median = tuple(float(v) for v in np.median(np.array(list(every["spacing"])), axis=0))
     return LabelledImages(
-        images=images,
+        images=images[~pool] if pool.any() else images,  # a copy only with a pool
         labels=np.asarray(records["label"].tolist()),
         records=records,
         skipped=skipped + failed,
@@ -529,4 +563,6 @@ def load_labelled_images(
         else median,
         window=window,
         modality=modality,
+        unlabelled=images[pool] if unlabelled else None,
+        unlabelled_records=pool_records if unlabelled else None,
     )

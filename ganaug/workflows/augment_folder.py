@@ -68,6 +68,8 @@ class AugmentSummary:
         Each skip's path hash (as in ``skipped.csv``), path and reason.
     skipped_paths : str, optional
         The file the paths were written to, if one was named.
+    n_unlabelled : int, default=0
+        Unlabelled images given to the sampler (``unlabelled=True``).
     """
 
     out_dir: str
@@ -77,6 +79,7 @@ class AugmentSummary:
     skipped_summary: str = "nothing skipped"
     skipped: list = field(default_factory=list)
     skipped_paths: str | None = None
+    n_unlabelled: int = 0
 
     def text(self) -> str:
         """A short human-readable report: what was written, and every skip up to 20,
@@ -88,8 +91,9 @@ class AugmentSummary:
         """
         counts = self.manifest["label"].value_counts().sort_index()
         per_class = ", ".join(f"{count} of class {label}" for label, count in counts.items())
+        pool = f" and {self.n_unlabelled} unlabelled ones" if self.n_unlabelled else ""
         lines = [
-            f"trained on {self.n_loaded} images ({self.n_skipped} skipped); wrote "
+            f"trained on {self.n_loaded} images{pool} ({self.n_skipped} skipped); wrote "
             f"{len(self.manifest)} synthetic series ({per_class or 'none'}) to {self.out_dir}"
         ]
         if self.n_skipped:
@@ -229,6 +233,20 @@ def _check_classes(sampler, data: LabelledImages) -> list:
     return targets
 
 
+def _with_unlabelled(data: LabelledImages) -> tuple[np.ndarray, np.ndarray]:
+    """The labelled images, then the unlabelled ones labelled -1 (scikit-learn's mark)."""
+    if data.unlabelled is None or not len(data.unlabelled):
+        return data.images, data.labels
+    if data.labels.dtype.kind not in "iu" or (data.labels == -1).any():
+        raise ValueError(
+            "unlabelled images are passed on labelled -1, so the labels CSV's labels must "
+            f"be integers other than -1; got {sorted(set(data.labels.tolist()), key=str)}. "
+            "Number the classes 0, 1, ..."
+        )
+    labels = np.concatenate([data.labels, np.full(len(data.unlabelled), -1)])
+    return np.concatenate([data.images, data.unlabelled]), labels
+
+
 def _identity(partial: Path, resume: bool) -> str:
     """The run's UID root: the one an interrupted run left beside its checkpoint when
     resuming, else a new one, saved there."""
@@ -303,6 +321,7 @@ def augment_folder(
     checkpoint_every: int = 200,
     strict: bool = False,
     skipped_paths: str | os.PathLike | None = None,
+    unlabelled: bool = False,
     verbose: int = 1,
     seed: int | None = None,
 ) -> AugmentSummary:
@@ -386,6 +405,11 @@ def augment_folder(
         in, with their paths; not inside ``out_dir`` nor ``in_dir``, and new
         (or one this option wrote before). Written also when skips leave
         too little to train on.
+    unlabelled : bool, default=False
+        Load the images the labels CSV does not name as unlabelled ones (see
+        :func:`~ganaug.io.load_labelled_images`) and give them to the sampler
+        as rows labelled -1; they are never written out, nor given a class.
+        Needs integer labels. False: an image without a label is an error.
     verbose : int, default=1
         Progress bars for loading, training and writing; 0 silences them.
     seed : int, optional
@@ -447,9 +471,11 @@ def augment_folder(
             key=key,
             colour=colour,
             strict=strict,
+            unlabelled=unlabelled,
             verbose=verbose,
         )
         targets = _check_classes(sampler, data)
+        X_fit, y_fit = _with_unlabelled(data)
     except SkippedInputError as exc:
         raise _listed(exc, skipped_paths, path_key) from None
     if data.colour and output_format == "nifti":
@@ -459,8 +485,8 @@ def augment_folder(
         checkpoint = partial / CHECKPOINT_FILE
         uid_root = _identity(partial, resume) if output_format == "dicom" else None
         sampler.fit_generator(
-            data.images,
-            data.labels,
+            X_fit,
+            y_fit,
             checkpoint=checkpoint,
             checkpoint_every=checkpoint_every,
             resume=resume,
@@ -475,6 +501,7 @@ def augment_folder(
             "format": output_format,
             "uid_root": uid_root,
             "trained_on": trained_on,
+            "unlabelled": len(y_fit) - len(data.labels),
             "derivation": _derivation(trained_on, sampler.match_moments),
             "modality": data.modality,
             "window": data.window,
@@ -507,4 +534,5 @@ def augment_folder(
         data.skipped_summary(),
         list(skipped_table(data.skipped, key=path_key).itertuples(index=False, name=None)),
         None if skipped_paths is None else str(skipped_paths),
+        len(y_fit) - len(data.labels),
     )

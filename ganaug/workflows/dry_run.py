@@ -365,7 +365,8 @@ def plan_recipe(
         categorical=prepared.categorical,
         smallest_minority=min(int(np.sum(prepared.y[kept] == c)) for c in minority),
         images=images,
-        subsampled=ratio is not None,
+        subsampled=ratio is not None or evaluation["unlabelled_share"] is not None,
+        pool=evaluation["unlabelled_share"] is not None or splits.X_unlabelled is not None,
     )
     classifier, grid = _build_classifier(recipe["classifier"], images, evaluation["device"])
     classifier, grid = choose_classifier(classifier, grid, prepared, evaluation["device"])
@@ -392,7 +393,7 @@ def plan_recipe(
     networks = {m.sampler for m in methods if hasattr(table.get(m.sampler), "fit_generator")}
     for name in sorted(networks):
         sampler = _configure_sampler(table[name], prepared, seed, evaluation["device"], 0)
-        per_seed = len({m.oracle for m in methods if m.sampler == name})
+        per_seed = len({(m.oracle, m.pool) for m in methods if m.sampler == name})
         parts[name], steps, what = _time_network(sampler, X_fit, y_fit, timed_steps)
         plan.fits["networks"][name] = (per_seed, steps, type(sampler).__name__)
         basis.append(f"{name}: {what}")

@@ -10,10 +10,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from sklearn.model_selection import train_test_split
 
 from ..datasets import load_splits
-from ..datasets._splits import split_off_test
+from ..datasets._splits import read_table, split_off_test, unlabelled_rows
 from ..evaluation import LiftReport
 from ..over_sampling import GANOversampler
 from ..recipes._schema import FOLDER_DEFAULTS, FOLDER_GROUPS, data_kind, resolve_recipe
@@ -111,16 +112,20 @@ def _load_data(data: dict, random_state: int, verbose: int = 1):
     Returns
     -------
     splits : Splits
+        With ``data.unlabelled``, ``splits.X_unlabelled`` holds the unlabelled
+        samples, less any of a group (patient) in the test split.
     loaded : LabelledImages or None
         What was read from a DICOM or NIfTI folder (its skipped files).
     """
-    loaded = None
+    loaded, pool = None, data.get("unlabelled", False)
     if data_kind(data["source"]) == "folder":
         from ..io import load_labelled_images
 
-        options = {k: data[k] for k in FOLDER_DEFAULTS if k != "labels"}
+        options = {k: data[k] for k in FOLDER_DEFAULTS if k not in ("labels", "unlabelled")}
         options = {k: tuple(v) if isinstance(v, list) else v for k, v in options.items()}
-        loaded = load_labelled_images(data["source"], data["labels"], **options, verbose=verbose)
+        loaded = load_labelled_images(
+            data["source"], data["labels"], **options, unlabelled=pool is True, verbose=verbose
+        )
         column = FOLDER_GROUPS.get(data["group"])
         groups = None
         if column is not None and column in loaded.records:  # NIfTI files carry no IDs
@@ -128,6 +133,13 @@ def _load_data(data: dict, random_state: int, verbose: int = 1):
         splits = split_off_test(
             loaded.images, loaded.labels, data["source"], data["test_size"], random_state, groups
         )
+        if pool is not False:
+            other = loaded
+            if isinstance(pool, str):  # another folder: every image in it
+                other = load_labelled_images(
+                    pool, None, **options, unlabelled=True, verbose=verbose
+                )
+            splits.X_unlabelled = _outside_test(other, column, splits)
     else:
         splits = load_splits(
             data["source"],
@@ -135,7 +147,10 @@ def _load_data(data: dict, random_state: int, verbose: int = 1):
             group=data.get("group"),
             test_size=data.get("test_size", 0.3),
             random_state=random_state,
+            unlabelled=pool is True,
         )
+        if isinstance(pool, str):
+            splits.X_unlabelled = _other_pool(pool, data, splits)
     if data["limit"] is not None and data["limit"] < len(splits.y):
         splits.X, _, splits.y, _ = train_test_split(
             splits.X,
@@ -145,6 +160,26 @@ def _load_data(data: dict, random_state: int, verbose: int = 1):
             random_state=random_state,
         )
     return splits, loaded
+
+
+def _outside_test(loaded, column: str | None, splits) -> np.ndarray:
+    """A folder's unlabelled images, less those of a group (patient) in the test
+    split: no method may learn from the test patients' other images, labels or not."""
+    records = loaded.unlabelled_records
+    if column is None or column not in records or splits.test_groups is None:
+        return loaded.unlabelled
+    groups = records[column].astype(str).to_numpy()
+    return loaded.unlabelled[~np.isin(groups, splits.test_groups)]
+
+
+def _other_pool(path: str, data: dict, splits):
+    """Every sample of another table or ``.npz`` (labels, if any, unread)."""
+    if data_kind(path) == "npz":
+        other = load_splits(path)
+        parts = [other.X, other.X_val, other.X_test]
+        return np.concatenate([np.asarray(p) for p in parts if p is not None])
+    frame = read_table(Path(path))
+    return unlabelled_rows(frame, data.get("target"), data.get("group"), splits.test_groups)
 
 
 def _build_classifier(spec: dict, images: bool, device: str) -> tuple[Any, dict | None]:
@@ -261,6 +296,7 @@ def run_recipe(
         splits.y_test,
         X_val=splits.X_val,
         y_val=splits.y_val,
+        X_unlabelled=splits.X_unlabelled,
         groups=splits.groups,
         samplers={"gan": sampler},
         classifier=classifier,
@@ -269,6 +305,8 @@ def run_recipe(
     )
     run = _run_record(recipe, report, splits.name, command, started, clock)
     run["grouping"] = _grouping(recipe["data"], splits)
+    if splits.X_unlabelled is not None:
+        run["unlabelled_given"] = len(splits.X_unlabelled)
     title = f"ganaug lift report: {recipe['name']} ({splits.name})"
     with atomic_folder(out, create=lambda folder: report.write(folder, title=title)) as tmp:
         header = f"# Resolved recipe of this run; repeat it with: ganaug run {out / RECIPE_FILE}\n"
