@@ -237,20 +237,21 @@ def method_table(
             "The oracle adds back real minority samples removed by sub-sampling; "
             "set imbalance_ratio (e.g. 10) or drop 'oracle' from methods."
         )
-    _check_pool_methods(parsed, table, pool)
+    check_pool_methods(parsed, table, pool)
     if "none" not in [m.name for m in parsed]:
         parsed.insert(0, parse_method("none", table))
     return parsed, table
 
 
-def _check_pool_methods(parsed: list[Method], table: dict[str, Any], pool: bool) -> None:
+def check_pool_methods(parsed: list[Method], table: dict[str, Any], pool: bool) -> None:
     """Refuse a method that needs the unlabelled pool when there is none, and
     ``+pool`` on a resampler that cannot take rows labelled -1."""
     for method in parsed:
         if method.pool and not pool:
             raise ValueError(
                 f"Method {method.name!r} learns from unlabelled rows; set unlabelled_share "
-                "(a share of the training split, labels hidden) or X_unlabelled, or drop it."
+                "(a share of the training split, labels hidden) or X_unlabelled (in a "
+                "recipe: evaluation.unlabelled_share or data.unlabelled), or drop it."
             )
         if method.pool and method.sampler is not None:
             sampler = table[method.sampler]

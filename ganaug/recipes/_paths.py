@@ -11,6 +11,7 @@ from ..datasets._splits import BUNDLED
 PATH_KEYS = (
     ("data", "source"),
     ("data", "labels"),
+    ("data", "unlabelled"),
     ("data", "cache_dir"),
     ("evaluation", "feature_extractor"),
     ("output", None),
@@ -40,8 +41,9 @@ def absolute_paths(raw: object, base: str | os.PathLike) -> object:
     -------
     recipe : dict
         ``data.source`` (unless it names a bundled data set), ``data.labels``,
-        ``data.cache_dir``, ``evaluation.feature_extractor`` and ``output``
-        absolute (``~`` expanded); every other value as it was.
+        ``data.unlabelled`` (when a path), ``data.cache_dir``,
+        ``evaluation.feature_extractor`` and ``output`` absolute (``~``
+        expanded); every other value as it was.
     """
     if not isinstance(raw, dict):
         return raw

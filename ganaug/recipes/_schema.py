@@ -25,7 +25,12 @@ from sklearn.utils._param_validation import (
 from ..datasets import load_splits
 from ..datasets._splits import BUNDLED, TABLES
 from ..evaluation import CNNClassifier, evaluate_lift
-from ..evaluation._methods import default_methods, default_samplers, parse_method
+from ..evaluation._methods import (
+    check_pool_methods,
+    default_methods,
+    default_samplers,
+    parse_method,
+)
 from ..evaluation._protocol import LIFT_CONSTRAINTS
 from ..io.dicom_series import COLOUR_MODES
 from ..io.labels import KEY_COLUMNS
@@ -49,11 +54,12 @@ SET_BY_EVALUATION = ("random_state", "device", "verbose")
 DATA_KEYS = {
     "bundled": ("source", "limit"),  # with official validation and test splits
     "bundled-table": ("source", "test_size", "limit"),
-    "npz": ("source", "test_size", "limit"),
-    "table": ("source", "target", "group", "test_size", "limit"),
+    "npz": ("source", "test_size", "limit", "unlabelled"),
+    "table": ("source", "target", "group", "test_size", "limit", "unlabelled"),
     "folder": (
         "source",
         "labels",
+        "unlabelled",
         "key",
         "colour",
         "group",
@@ -82,10 +88,13 @@ DATA_CONSTRAINTS = {
     "spacing": [list, Real, None],
     "strict": ["boolean"],
     "cache_dir": [str, None],
+    # true: the source's own rows without a label; a path: another source of its kind
+    "unlabelled": ["boolean", str],
 }
 # ganaug.io.load_labelled_images's keyword defaults, for DICOM and NIfTI folders.
 FOLDER_DEFAULTS = {
     "labels": None,
+    "unlabelled": False,
     "key": None,
     "colour": "rgb",
     "target_shape": None,
@@ -112,6 +121,7 @@ CNN_KEYS = tuple(
 EVALUATION_KEYS = (
     "methods",
     "imbalance_ratio",
+    "unlabelled_share",
     "n_seeds",
     "random_state",
     "val_size",
@@ -181,11 +191,20 @@ def _resolve_data(values: object) -> dict:
     source = values["source"]
     _check("data", {"source": source}, DATA_CONSTRAINTS, ["source"], "recipe")
     kind = data_kind(source)
+    if kind.startswith("bundled") and "unlabelled" in values:
+        raise RecipeError(
+            f"data.unlabelled: {source} has every label; to hide some, set "
+            "evaluation.unlabelled_share (e.g. 0.3)"
+        )
     data = _check("data", values, DATA_CONSTRAINTS, DATA_KEYS[kind], "recipe")
     if kind == "table" and "target" not in data:
         raise RecipeError(f"data.target is required for the table {source}: name its label column")
     _check_data_paths(data)
-    defaults = {**_defaults(load_splits, ["test_size"]), "limit": None, "group": None}
+    defaults = {
+        **_defaults(load_splits, ["test_size", "unlabelled"]),
+        "limit": None,
+        "group": None,
+    }
     if kind == "folder":
         _check_folder_options(data)
         defaults.update(FOLDER_DEFAULTS, group=FOLDER_GROUP)
@@ -232,6 +251,26 @@ def _check_data_paths(data: dict) -> None:
     labels = data.get("labels")
     if labels is not None and not Path(labels).is_file():
         raise RecipeError(f"data.labels: no such file {labels!r}")
+    _check_unlabelled(data.get("unlabelled", False), kind)
+
+
+def _check_unlabelled(pool: bool | str, kind: str) -> None:
+    """``data.unlabelled``: true for a table or folder, else a path to another source
+    of the same kind, or a one-line :class:`RecipeError`."""
+    if pool is True and kind == "npz":
+        raise RecipeError(
+            "data.unlabelled: an .npz has every label; name another .npz whose images "
+            "are to be the unlabelled ones"
+        )
+    if isinstance(pool, bool):
+        return
+    if not Path(pool).exists():
+        raise RecipeError(f"data.unlabelled: no such file or folder {pool!r}")
+    if data_kind(pool) != kind or (kind == "folder" and Path(pool).is_file()):
+        raise RecipeError(
+            f"data.unlabelled: {pool!r} is not a source of the same kind as data.source "
+            f"({kind}); name one, or write true for the source's own rows without a label"
+        )
 
 
 def _resolve_classifier(values: object) -> dict:
@@ -251,21 +290,25 @@ def _resolve_classifier(values: object) -> dict:
     return resolved
 
 
-def _resolve_evaluation(values: object, images: bool) -> dict:
+def _resolve_evaluation(values: object, images: bool, given_pool: bool = False) -> dict:
     allowed = list(EVALUATION_KEYS)
     evaluation = _check("evaluation", values, LIFT_CONSTRAINTS, allowed, "evaluate_lift")
     resolved = {**_defaults(evaluate_lift, allowed), **evaluation}
     samplers = default_samplers(None, 2, images=True)
+    hidden = resolved["imbalance_ratio"] is not None or resolved["unlabelled_share"] is not None
+    pool = given_pool or resolved["unlabelled_share"] is not None
     if resolved["methods"] is None:
-        resolved["methods"] = default_methods(images, resolved["imbalance_ratio"] is not None)
+        resolved["methods"] = default_methods(images, hidden, pool)
     for method in resolved["methods"]:
         try:
-            oracle = parse_method(method, samplers).oracle
+            parsed = parse_method(method, samplers)
+            check_pool_methods([parsed], samplers, pool)
         except ValueError as exc:
             raise RecipeError(f"evaluation.methods: {exc}") from None
-        if oracle and resolved["imbalance_ratio"] is None:
+        if parsed.oracle and not hidden:
             raise RecipeError(
-                "evaluation.methods: 'oracle' needs evaluation.imbalance_ratio (e.g. 10)"
+                "evaluation.methods: 'oracle' needs evaluation.imbalance_ratio (e.g. 10) "
+                "or evaluation.unlabelled_share"
             )
     return resolved
 
@@ -331,7 +374,9 @@ def resolve_recipe(raw: object, name: str = "recipe") -> dict:
         "data": data,
         "sampler": {**_defaults(GANOversampler, sampler_keys), **sampler},
         "classifier": _resolve_classifier(raw.get("classifier")),
-        "evaluation": _resolve_evaluation(raw.get("evaluation"), _holds_images(data)),
+        "evaluation": _resolve_evaluation(
+            raw.get("evaluation"), _holds_images(data), data.get("unlabelled", False) is not False
+        ),
         "output": raw.get("output", DEFAULT_OUTPUT),
     }
     return absolute_paths(resolved, Path.cwd())
