@@ -1,0 +1,189 @@
+"""The unlabelled pool on the lift protocol (issue 34): does a sampler given the pool
+get where self-training cannot?
+
+    OMP_NUM_THREADS=1 .venv/bin/python benchmarks/bench_unlabelled.py --case breastmnist-cnn \
+        --out benchmarks/results/unlabelled-cnn
+    OMP_NUM_THREADS=1 .venv/bin/python benchmarks/bench_unlabelled.py \
+        --case breastmnist-logistic --out benchmarks/results/unlabelled-logistic
+    OMP_NUM_THREADS=1 .venv/bin/python benchmarks/bench_unlabelled.py --case adrenal3d \
+        --out benchmarks/results/unlabelled-adrenal
+
+Per ratio and pool share (the issue's judgement rows: BreastMNIST at 1:50 and 1:25
+with u = 0.3 and 0.5, 10 paired seeds, with the CNN and with the logistic pipeline;
+AdrenalMNIST3D at 1:50, 6 seeds), :func:`ganaug.evaluation.evaluate_lift` with
+``unlabelled_share=u`` makes a stratified share u of the training split each seed's
+unlabelled pool, its labels hidden from every method, and sub-samples the labelled
+rest to the ratio. Every arm uses class weights, as the issue measured them: none,
+ROS, self-training (``SelfTrainingClassifier`` at 0.9 around the logistic pipeline,
+two pseudo-labelling refits of the CNN), each sampler without and with the pool
+(``+pool``: the pool passed as rows labelled -1) and the oracle (the labelled part
+plus the pool with its labels). It writes each report under ``--out`` and prints the
+markdown rows for BENCHMARKS.md and the issue's four judgements:
+
+- the best arm that uses the pool (a ``+pool`` sampler) reaches half of oracle - ROS;
+- it beats self-training, and the same sampler without the pool (paired, p < 0.05);
+- it is never significantly below ROS;
+- speed: its fit with the pool against the fit without (pool size over labelled size).
+
+``--seeds 1 --epochs 1 --cnn-steps 5`` is a smoke test of the script, not a result.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+import numpy as np
+from bench_lift import LOGISTIC, LOGISTIC_GRID  # the same pipeline as the lift benchmark
+
+from ganaug import AugmentedRandomOverSampler, GANOversampler, TranslationOversampler
+from ganaug.datasets import load_splits
+from ganaug.evaluation import CNNClassifier, evaluate_lift, paired_lift
+
+CASES = {  # data, classifier, ratios, shares, seeds: the issue's judgement rows
+    "breastmnist-cnn": ("breastmnist", "cnn", (50, 25), (0.3, 0.5), 10),
+    "breastmnist-logistic": ("breastmnist", "logistic", (50, 25), (0.3, 0.5), 10),
+    "adrenal3d": ("adrenalmnist3d", "cnn", (50,), (0.3, 0.5), 6),
+}
+SAMPLERS = {
+    "gan": GANOversampler,
+    "translation": TranslationOversampler,
+    "ros-augment": AugmentedRandomOverSampler,
+}
+CW = "+class-weight"
+REFERENCE, SELF_TRAINING = f"ros{CW}", f"self-training{CW}"
+
+
+def methods_for(samplers: list[str]) -> list[str]:
+    """Every arm with class weights: the references, each sampler without and with the
+    pool, the oracle."""
+    arms = ["none", "class-weight", REFERENCE, SELF_TRAINING]
+    for name in samplers:
+        arms += [f"{name}{CW}", f"{name}+pool{CW}"]
+    return [*arms, "oracle"]
+
+
+def rows(report) -> str:
+    """Markdown rows: AUROC, its paired lift over ROS, and what each arm did with the pool."""
+    summary = report.summary()
+    lift = report.lift("auroc", baseline=REFERENCE)
+    seconds = report.scores.groupby("method", sort=False)["resample_seconds"].mean()
+    lines = [
+        "| method | AUROC | vs ROS [95% CI] | p | pool used | pseudo-labelled (correct) "
+        "| resample (s) |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for method in lift.index:
+        r, s = lift.loc[method], summary.loc[method]
+        p = "" if np.isnan(r.p_value) else f"{r.p_value:.3f}"
+        lines.append(
+            f"| {method} | {s.auroc_mean:.3f} ± {s.auroc_std:.3f} | {r.mean_lift:+.3f} "
+            f"[{r.ci_low:+.3f}, {r.ci_high:+.3f}] | {p} | {s.pool_used_mean:.0f} "
+            f"| {s.pool_labelled_mean:.0f} ({s.pool_correct_mean:.0f}) "
+            f"| {seconds[method]:.1f} |"
+        )
+    return "\n".join(lines)
+
+
+def _versus(scores, method: str, other: str) -> str:
+    row = paired_lift(scores, "auroc", baseline=other).loc[method]
+    word = "beats" if row.ci_low > 0 else "is below" if row.ci_high < 0 else "ties"
+    p = "n/a" if np.isnan(row.p_value) else f"{row.p_value:.3f}"
+    return f"{word} {other}: {row.mean_lift:+.3f} [{row.ci_low:+.3f}, {row.ci_high:+.3f}], p {p}"
+
+
+def judgements(report, samplers: list[str]) -> list[str]:
+    """The issue's four judgements, for the best arm that uses the pool."""
+    scores = report.scores
+    means = scores.groupby("method")["auroc"].mean()
+    pooled = [f"{name}+pool{CW}" for name in samplers]
+    best = max(pooled, key=lambda m: means[m])
+    gap = means["oracle"] - means[REFERENCE]
+    reached = means[best] - means[REFERENCE]
+    twin = best.replace("+pool", "")
+    lines = [
+        f"best arm with the pool: {best} ({means[best]:.3f}); oracle - ROS {gap:+.3f}, "
+        f"{best} - ROS {reached:+.3f}: "
+        + (f"{reached / gap:.0%} of the gap" if gap > 0 else "no gap to close")
+        + f" (goal: 50%) -> {'met' if gap > 0 and reached >= gap / 2 else 'not met'}",
+        f"{best} {_versus(scores, best, SELF_TRAINING)}",
+        f"{best} {_versus(scores, best, twin)}",
+        f"{best} {_versus(scores, best, REFERENCE)} (goal: never significantly below)",
+    ]
+    seconds = scores.groupby("method")["resample_seconds"].mean()
+    pool = scores.groupby("method")["pool_used"].mean()
+    n_labelled = scores.groupby("method")["n_train"].mean()["none"]
+    for name in samplers:
+        with_pool, without = seconds[f"{name}+pool{CW}"], seconds[f"{name}{CW}"]
+        lines.append(
+            f"speed, {name}: {with_pool:.1f} s with a pool of {pool[f'{name}+pool{CW}']:.0f} "
+            f"({pool[f'{name}+pool{CW}'] / n_labelled:.1f}x the {n_labelled:.0f} labelled "
+            f"rows) against {without:.1f} s without: {with_pool / without:.2f}x (goal: at "
+            "most 2x for a pool twice the labelled size)"
+        )
+    return lines
+
+
+def _samplers(names: list[str], epochs) -> dict:
+    params = {} if epochs is None else {"epochs": epochs}
+    return {
+        name: SAMPLERS[name](**params) if name != "ros-augment" else SAMPLERS[name]()
+        for name in names
+    }
+
+
+def main() -> None:
+    """Run one case over its ratios and shares; print the rows and the judgements."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--case", choices=CASES, required=True)
+    parser.add_argument("--ratios", type=float, nargs="+", help="default: the case's")
+    parser.add_argument("--shares", type=float, nargs="+", help="default: 0.3 0.5")
+    parser.add_argument("--seeds", type=int, help="default: the case's (10, or 6 in 3D)")
+    parser.add_argument("--samplers", nargs="+", default=["gan", "translation"], choices=SAMPLERS)
+    parser.add_argument("--epochs", type=int, help="sampler epochs (default: 'auto')")
+    parser.add_argument("--cnn-steps", type=int, help="CNN steps (default: its own, 300)")
+    parser.add_argument("--device", default="auto")
+    parser.add_argument("--out", default=None)
+    args = parser.parse_args()
+    source, kind, ratios, shares, seeds = CASES[args.case]
+    ratios, shares, seeds = args.ratios or ratios, args.shares or shares, args.seeds or seeds
+    splits = load_splits(source)
+    if kind == "logistic":
+        classifier, grid = LOGISTIC, LOGISTIC_GRID
+    else:
+        steps = {} if args.cnn_steps is None else {"n_steps": args.cnn_steps}
+        classifier, grid = CNNClassifier(device=args.device, **steps), None
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    root = Path(args.out or f"benchmarks/results/unlabelled-{args.case}-{stamp}")
+    for ratio in ratios:
+        for share in shares:
+            started = time.perf_counter()
+            report = evaluate_lift(
+                splits.X,
+                splits.y,
+                splits.X_test,
+                splits.y_test,
+                X_val=splits.X_val,
+                y_val=splits.y_val,
+                methods=methods_for(args.samplers),
+                samplers=_samplers(args.samplers, args.epochs),
+                classifier=classifier,
+                param_grid=grid,
+                imbalance_ratio=ratio,
+                unlabelled_share=share,
+                n_seeds=seeds,
+                device=args.device,
+            )
+            minutes = (time.perf_counter() - started) / 60
+            title = f"{args.case}, 1:{ratio:g}, u = {share:g}, {seeds} seeds"
+            out = report.write(root / f"1to{ratio:g}-u{share:g}", title=title)
+            print(f"\n### {title} ({minutes:.0f} min)\n")
+            print(rows(report))
+            print()
+            print("\n".join(f"- {line}" for line in judgements(report, args.samplers)))
+            print(f"\nreport: {out}")
+
+
+if __name__ == "__main__":
+    main()
