@@ -50,6 +50,8 @@ PYTHON_ONLY = (tuple, os.PathLike, callable, torch.device)
 
 # Keys the protocol sets on every sampler and CNN, and where a recipe sets them instead.
 SET_BY_EVALUATION = ("random_state", "device", "verbose")
+# What the protocol sets per method: "+pool" methods give the sampler the unlabelled pool.
+SET_BY_METHOD = ("unlabelled",)
 
 DATA_KEYS = {
     "bundled": ("source", "limit"),  # with official validation and test splits
@@ -170,6 +172,11 @@ def _check(section: str, values: object, constraints: dict, allowed, caller: str
             if key in SET_BY_EVALUATION:
                 raise RecipeError(
                     f"{section}.{key} is set for every method by evaluation.{key}; set it there"
+                )
+            if key in SET_BY_METHOD:
+                raise RecipeError(
+                    f"{section}.{key} is set by each method: name 'gan+pool' in "
+                    "evaluation.methods to give the sampler the unlabelled pool"
                 )
             raise _unknown(f"{section}.", key, allowed)
         # YAML gives no tuples, paths, callables or devices: the message names what it can.
@@ -360,7 +367,11 @@ def resolve_recipe(raw: object, name: str = "recipe") -> dict:
         if key in raw and not isinstance(raw[key], str):
             raise RecipeError(f"{key} must be a string; got {raw[key]!r}")
     _check_name(raw.get("name", name))
-    sampler_keys = [k for k in GANOversampler._parameter_constraints if k not in SET_BY_EVALUATION]
+    sampler_keys = [
+        k
+        for k in GANOversampler._parameter_constraints
+        if k not in (*SET_BY_EVALUATION, *SET_BY_METHOD)
+    ]
     sampler = _check(
         "sampler",
         raw.get("sampler"),

@@ -88,11 +88,13 @@ def test_another_table_is_every_row_unlabelled(table, tmp_path):
             "RandomOverSampler has no unlabelled parameter",
         ),
         ({"source": "breast-cancer"}, {"unlabelled_share": 1.5}, "unlabelled_share must be"),
+        ({"source": "breast-cancer", "sampler": {"unlabelled": "keep"}}, {}, "gan\\+pool"),
     ],
 )
 def test_pool_recipe_mistakes_are_one_line(data, evaluation, message):
+    sampler = data.pop("sampler", None)
     with pytest.raises(RecipeError, match=message):
-        resolve_recipe({"data": data, "evaluation": evaluation})
+        resolve_recipe({"data": data, "evaluation": evaluation, "sampler": sampler})
 
 
 def test_unlabelled_path_must_be_a_source_of_the_same_kind(table, tmp_path):
