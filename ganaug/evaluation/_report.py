@@ -201,22 +201,17 @@ def _grouping_blocks(settings: dict) -> list[_Block]:
 def _pool_sentence(pool: dict | None) -> str:
     if pool is None:
         return ""
-    parts = []
-    if pool["share"] is not None:
-        parts.append(
-            f"a stratified {pool['share']:.0%} of the training split per seed, its labels "
-            "hidden from every method (the sub-sampling takes the rest)"
-        )
-    if pool["n_given"]:
-        parts.append(f"{pool['n_given']} samples given without labels")
+    share, given = pool["share"], pool["n_given"]
+    parts = [] if share is None else [f"a stratified {share:.0%} of the training split"]
+    if given:
+        parts.append(f"{given} samples given without labels")
     return (
-        ". Unlabelled pool: "
-        + " and ".join(parts)
-        + "; self-training and the +pool methods learn from it, and the oracle "
-        "from the hidden share with its labels. In the table of all metrics, pool used: "
-        "pool rows a method was given; pseudo-labelled (correct): those it gave a label, "
-        "and how many of them were right (known to the protocol only, for the hidden "
-        "share), means over seeds."
+        f". Unlabelled pool per seed: {' and '.join(parts)}, labels hidden from every "
+        "method; self-training and the +pool methods learn from it, the oracle from the "
+        "hidden share with its labels. In the table of all metrics, pool used: pool rows "
+        "a method was given; pseudo-labelled (correct): those it gave a label, and how "
+        "many were right (known to the protocol only, for the hidden share), means over "
+        "seeds."
     )
 
 

@@ -106,7 +106,7 @@ def test_summary_report_and_verdicts_show_the_pool(report, tmp_path):
     assert summary.loc["oracle", "pool_correct_mean"] == _pool_size(report)
     out = report.write(tmp_path / "report")
     text = (out / "report.md").read_text()
-    assert "Unlabelled pool: a stratified 30% of the training split per seed" in text
+    assert "Unlabelled pool per seed: a stratified 30% of the training split, labels" in text
     assert "| pool used | pseudo-labelled (correct) |" in text
     results = json.loads((out / "results.json").read_text())
     assert results["settings"]["unlabelled"] == {"share": SHARE, "n_given": 0}
