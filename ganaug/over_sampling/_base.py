@@ -251,8 +251,9 @@ class SyntheticOversampler(BaseOverSampler):
         for name in ("source_indices_", "synthetic_mask_"):
             self.__dict__.pop(name, None)
         self._X_unlabelled = X[unlabelled]
+        labelled = ~unlabelled if unlabelled.any() else slice(None)  # no copy without any
         try:
-            output = self._fit_resample(X[~unlabelled], y[~unlabelled], **params)
+            output = self._fit_resample(X[labelled], y[labelled], **params)
         finally:
             del self._X_unlabelled
         X_res, y_res = self._place_unlabelled(X, y, unlabelled, *output[:2])
