@@ -150,3 +150,23 @@ def test_bad_setting_is_refused(breastmnist_small):
     X, y = breastmnist_small
     with pytest.raises(ValueError, match="unlabelled"):
         AugmentedRandomOverSampler(unlabelled="ignore").fit_resample(X, y)
+
+
+def test_a_synthetic_row_may_come_from_an_unlabelled_one(breastmnist_small):
+    """A source past the labelled rows names an unlabelled row: source_indices_ say
+    which input row it was, in "drop" and in "keep"."""
+    X, y = breastmnist_small
+    y_pool = _hide(y)
+
+    class FromThePool(AugmentedRandomOverSampler):
+        def _synthetic_rows(self, X, y, cls, n_samples, rng):
+            j = rng.randint(len(self._X_unlabelled), size=n_samples)
+            return self._X_unlabelled[j], len(X) + j
+
+    for mode in ("drop", "keep"):
+        sampler = FromThePool(random_state=0, balance_synthetic=None, unlabelled=mode)
+        X_res, _ = sampler.fit_resample(X, y_pool)
+        made = sampler.synthetic_mask_
+        sources = sampler.source_indices_[made]
+        assert made.any() and (y_pool[sources] == -1).all()
+        assert np.array_equal(X_res[made], X[sources])

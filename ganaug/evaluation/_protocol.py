@@ -199,7 +199,13 @@ class _Protocol:
                 added = _appended_rows(sampler, X_fit, X_res, np.asarray(y_res))
                 if added is not None and not method.oracle:
                     self._judge(
-                        seed, first, method.label, added, X_train, y_train, X_removed, y_removed
+                        seed,
+                        first,
+                        method.label,
+                        added,
+                        (X_train, y_train),
+                        (X_removed, y_removed),
+                        X_in,
                     )
                     if first:
                         self.sample_grid.keep_walk(sampler, method.label, seed)
@@ -236,10 +242,13 @@ class _Protocol:
             row.update(counts)
         self.scores.append(row)
 
-    def _judge(self, seed, first, label, added, X_train, y_train, X_pool, y_pool) -> None:
+    def _judge(self, seed, first, label, added, train, removed, X_sources) -> None:
         """Fidelity and memorization of the samples a resampler added, per class; on
-        the first seed, a few of them for the report's grid."""
+        the first seed, a few of them for the report's grid. ``X_sources``: the rows
+        the resampler was given, which its ``source_indices_`` index (with the pool,
+        the training rows and then the pool's)."""
         X_added, y_added, sources = added
+        (X_train, y_train), (X_pool, y_pool) = train, removed
         data = self.data
         for cls in self.minority:
             synthetic = class_rows(X_added, y_added, cls)
@@ -252,10 +261,10 @@ class _Protocol:
                 [class_rows(data.X_val, data.y_val, cls), class_rows(X_pool, y_pool, cls)]
             )
             self.quality.add_memorization(
-                seed, first, label, cls, synthetic, real, holdout, derived_from, X_train
+                seed, first, label, cls, synthetic, real, holdout, derived_from, X_sources
             )
             if first:
-                self.sample_grid.keep(cls, label, real, synthetic, derived_from, X_train)
+                self.sample_grid.keep(cls, label, real, synthetic, derived_from, X_sources)
 
 
 def evaluate_lift(

@@ -140,7 +140,8 @@ class QualityRecords:
     ) -> None:
         """How close a source's samples of class ``cls`` sit to the real training samples
         (``real``), against real samples the source never saw (``holdout``); ``X_train`` is
-        the training split ``derived_from`` indexes."""
+        what ``derived_from`` indexes: the rows the source was given (with an unlabelled
+        pool, the training split's and then the pool's)."""
         if len(holdout) < 2 or not (self.spaces or self.data.sample_shape is not None):
             return
         space = self._memorization_space(synthetic)

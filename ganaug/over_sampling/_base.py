@@ -187,8 +187,10 @@ class SyntheticOversampler(BaseOverSampler):
         """At most ``n_samples`` synthetic rows of ``cls``, and the row each derives from.
 
         Returns the rows (``X[:0]`` when none) and, per row, the index of the
-        input row it was made from, or -1 when it comes from noise alone.
-        Fewer rows than asked mean the rest are to be duplicates.
+        input row it was made from, or -1 when it comes from noise alone; a
+        row made from the ``j``-th unlabelled row (``self._X_unlabelled``)
+        says ``len(X) + j``. Fewer rows than asked mean the rest are to be
+        duplicates.
         """
         raise NotImplementedError
 
@@ -294,7 +296,9 @@ class SyntheticOversampler(BaseOverSampler):
         back whole in front, its unlabelled rows in their places."""
         if not unlabelled.any():
             return X_res, y_res
-        rows, n = np.flatnonzero(~unlabelled), int((~unlabelled).sum())
+        n = int((~unlabelled).sum())
+        # the labelled rows' indices, then the unlabelled rows' (sources named past n)
+        rows = np.concatenate([np.flatnonzero(~unlabelled), np.flatnonzero(unlabelled)])
         fitted = hasattr(self, "source_indices_")
         if fitted:  # -1 stays -1: made from noise alone
             sources = self.source_indices_

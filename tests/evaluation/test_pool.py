@@ -9,7 +9,7 @@ from sklearn.datasets import load_breast_cancer
 from sklearn.model_selection import train_test_split
 from sklearn.utils._param_validation import InvalidParameterError
 
-from ganaug import GANOversampler
+from ganaug import AugmentedRandomOverSampler, GANOversampler
 from ganaug.datasets import load_breastmnist
 from ganaug.evaluation import CNNClassifier, evaluate_lift
 from ganaug.evaluation._pool import PseudoLabelling, pool_counts, split_pool
@@ -34,6 +34,14 @@ class PoolSpy(GANOversampler):
     def _fit_synthesis(self, X, y, rng):
         PoolSpy.seen.append((len(self._X_unlabelled), sorted(set(y.tolist()))))
         super()._fit_synthesis(X, y, rng)
+
+
+class FromThePool(AugmentedRandomOverSampler):
+    """New rows that are copies of unlabelled ones: their sources lie in the pool."""
+
+    def _synthetic_rows(self, X, y, cls, n_samples, rng):
+        j = rng.randint(len(self._X_unlabelled), size=n_samples)
+        return self._X_unlabelled[j], len(X) + j
 
 
 @pytest.fixture(scope="module")
@@ -188,3 +196,24 @@ def test_pseudo_labelling_rounds_around_the_cnn():
     counts = pool_counts(model, int((y_pool == -1).sum()), y[y_pool == -1])
     assert counts["pool_used"] == counts["pool_labelled"] == 39
     assert 0 <= counts["pool_correct"] <= 39
+
+
+def test_sources_in_the_pool_are_judged_against_the_pool_rows():
+    train, test = load_breastmnist("train"), load_breastmnist("test")
+    report = evaluate_lift(
+        train.images,
+        train.target,
+        test.images,
+        test.target,
+        methods=["none", "copier+pool"],
+        samplers={"copier": FromThePool(balance_synthetic=None)},
+        classifier=CNNClassifier(n_steps=2),
+        imbalance_ratio=10,
+        unlabelled_share=SHARE,
+        n_seeds=1,
+        fidelity=False,
+        verbose=0,
+    )
+    row = report.memorization.set_index("method").loc["copier+pool"]
+    # copies of the pool rows they name: no distance to their sources
+    assert row.source_distance_ratio == 0 and row.unchanged_share == 1
