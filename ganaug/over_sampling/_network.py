@@ -303,16 +303,7 @@ class NetworkOversampler(SyntheticOversampler):
 
         state = run.stage("autoencoder", fit)
         self.encoder_ = fitted[0] if fitted else LatentEncoder.from_state(state, self.device_)
-
-    @property
-    def autoencoder_history_(self) -> list[dict]:
-        """The latent path's autoencoder training: one record per step."""
-        if not getattr(self, "latent_", False):
-            raise AttributeError(
-                f"{type(self).__name__} has no autoencoder_history_: it was not fitted "
-                "on the latent path (latent=True)."
-            )
-        return self.encoder_.history
+        self.autoencoder_history_ = self.encoder_.history
 
     def _to_samples(self, Z: np.ndarray, real: np.ndarray | None = None) -> np.ndarray:
         """Encoded samples ``(n, C, *spatial)`` in the data's form: value-matched onto
@@ -331,6 +322,7 @@ class NetworkOversampler(SyntheticOversampler):
         self.device_ = run.device(self.device)
         self.classes_, codes = np.unique(y, return_inverse=True)
         self._resolve_values(X)
+        self.autoencoder_history_ = None
         rows = self._training_rows(y, targets)
         self._fit_encoder(X[rows])
         policy = self._augment_policy()  # refuses a bad policy before any training

@@ -129,6 +129,7 @@ def from_checkpoint(cls: type, payload: dict, device: Any) -> Any:
         sampler.encoder_ = _ENCODERS[encoder["kind"]].from_state(encoder["state"])
     values = payload.get("values", {})  # files saved before the latent path lack it
     sampler.latent_ = values.get("latent", False)
+    sampler.autoencoder_history_ = sampler.encoder_.history if sampler.latent_ else None
     sampler.match_values_ = values.get("match", False)
     sampler.value_kind_ = values.get("kind")
     if payload["architecture"] is not None:

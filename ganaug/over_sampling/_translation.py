@@ -183,9 +183,10 @@ class TranslationOversampler(NetworkOversampler):
     latent_ : bool
         Whether the sampler took the latent path.
 
-    autoencoder_history_ : list of dict
+    autoencoder_history_ : list of dict or None
         On the latent path: the autoencoder's training, one record per step
-        (``step``, ``loss``, ``reconstruction``, ``kl``, ``seconds``).
+        (``step``, ``loss``, ``reconstruction``, ``kl``, ``seconds``); None
+        without it.
 
     match_values_ : bool
         Whether translations are mapped onto their class's real values.
