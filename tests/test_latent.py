@@ -16,6 +16,7 @@ from ganaug.io.checkpoint import load_checkpoint
 from ganaug.over_sampling import _latent
 from ganaug.over_sampling._latent import LatentEncoder, LatentInterpolation, auto_autoencoder_steps
 from ganaug.training.callbacks import Callback, load_training_state, read_training_checkpoint
+from ganaug.workflows.dry_run import _time_network
 
 FAST = {"autoencoder_steps": 3, "random_state": 0, "verbose": 0}
 GAN = {**FAST, "latent": True, "epochs": 2, "batch_size": 16}
@@ -262,3 +263,11 @@ def test_auto_autoencoder_steps_scale_with_the_sample_size():
     assert auto_autoencoder_steps(40, (28, 28, 28), 16) == 150  # at most 50 passes
     assert auto_autoencoder_steps(4, (64, 64, 64), 16) == 50
     assert auto_autoencoder_steps(1, (256, 256, 256), 16) == 20  # the floor
+
+
+def test_the_dry_run_times_a_fit_without_networks(masks):
+    """architecture="interpolation" trains no network: the dry run times the whole fit."""
+    X, y = masks
+    sampler = GANOversampler(**FAST, latent=True, architecture="interpolation")
+    seconds, steps, _ = _time_network(sampler, X, y, 3)
+    assert seconds > 0 and steps == 1

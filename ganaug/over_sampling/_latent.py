@@ -200,13 +200,6 @@ class LatentEncoder:
         """Decoded samples ``(n, *sample_shape)`` in the data's dtype and range."""
         return self.images.inverse_transform(self.decode(Z))
 
-    def to(self, device: torch.device) -> LatentEncoder:
-        """Encode and decode on ``device`` from now on."""
-        self.device = self.trainer_.device = device
-        self.trainer_.autoencoder.to(device)
-        self.trainer_.rng = torch.Generator(device)
-        return self
-
     # -- state ----------------------------------------------------------------
     def to_state(self) -> dict:
         """Fitted state as tensors and plain values (loadable with ``weights_only``)."""
