@@ -271,3 +271,12 @@ def test_the_dry_run_times_a_fit_without_networks(masks):
     sampler = GANOversampler(**FAST, latent=True, architecture="interpolation")
     seconds, steps, _ = _time_network(sampler, X, y, 3)
     assert seconds > 0 and steps == 1
+
+
+def test_the_autoencoder_shows_its_progress_unless_silenced(masks, capfd):
+    X, y = masks
+    params = {**FAST, "latent": True, "architecture": "interpolation", "autoencoder_steps": 1}
+    GANOversampler(**{**params, "verbose": 1}).fit_generator(X[:30], y[:30])
+    assert "ganaug autoencoder" in capfd.readouterr().err
+    GANOversampler(**params).fit_generator(X[:30], y[:30])
+    assert "ganaug autoencoder" not in capfd.readouterr().err
