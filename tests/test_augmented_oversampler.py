@@ -64,6 +64,23 @@ def test_volumes_and_flat_rows(adrenal_small, breastmnist_small):
     np.testing.assert_array_equal(X_flat.reshape(folded.shape), folded)
 
 
+def test_copies_of_masks_keep_the_two_values_and_are_only_moved(adrenal_small, breastmnist_small):
+    X, y = adrenal_small  # masks: 0 and 255
+    sampler = AugmentedRandomOverSampler(random_state=0)
+    X_res, _ = sampler.fit_resample(X[:30], y[:30])
+    assert sampler.value_kind_ == "mask"
+    copies, sources = _copies_and_sources(sampler, X[:30], X_res)
+    assert set(np.unique(copies).tolist()) == {0, 255}
+    assert not np.array_equal(copies, sources)
+    share = (copies == 255).mean(axis=(1, 2, 3)) / (sources == 255).mean(axis=(1, 2, 3))
+    assert 0.6 < np.median(share) < 1.6  # moved and reshaped, not emptied or filled
+    steps = [type(step).__name__ for step in sampler._transform().transforms]
+    assert steps == ["RandAffine", "Rand3DElastic"]  # no contrast, no noise
+    grey = AugmentedRandomOverSampler(random_state=0)
+    grey.fit_resample(*breastmnist_small)
+    assert grey.value_kind_ == "discrete" and len(grey._transform().transforms) == 4
+
+
 def test_a_table_is_refused_with_the_fix(breast_cancer):
     X, y = breast_cancer
     with pytest.raises(ValueError, match=r"takes images or volumes.*RandomOverSampler"):

@@ -104,14 +104,21 @@ class ImageEncoder:
         Z = (np.asarray(X, dtype=self._work_dtype()) - self.low_) / scale * 2.0 - 1.0
         return Z.astype(np.float32, copy=False).reshape(len(X), self.channels, *self.spatial_shape)
 
+    def unscale(self, Z: np.ndarray) -> np.ndarray:
+        """Map ``(n, C, *spatial)`` values in [-1, 1] back to the data's units: float64
+        ``(n, *sample_shape)`` inside the training range, not yet rounded or cast to
+        the training dtype (what :func:`ganaug.data.values.match_values` takes)."""
+        Z = np.clip(np.asarray(Z, dtype=np.float64), -1.0, 1.0)
+        X = np.clip((Z + 1.0) / 2.0 * (self.high_ - self.low_) + self.low_, self.low_, self.high_)
+        return X.reshape(len(Z), *self.sample_shape)
+
     def inverse_transform(self, Z: np.ndarray) -> np.ndarray:
         """Map ``(n, C, *spatial)`` values in [-1, 1] back to ``(n, *sample_shape)``,
         inside the training range (so finite in the training dtype)."""
-        Z = np.clip(np.asarray(Z, dtype=np.float64), -1.0, 1.0)
-        X = np.clip((Z + 1.0) / 2.0 * (self.high_ - self.low_) + self.low_, self.low_, self.high_)
+        X = self.unscale(Z)
         if self.dtype_.kind in "iub":
             X = np.round(X)
-        return X.reshape(len(Z), *self.sample_shape).astype(self.dtype_)
+        return X.astype(self.dtype_)
 
     def to_state(self) -> dict:
         """Fitted state as plain values (loadable with ``weights_only``)."""

@@ -52,6 +52,8 @@ class LatentAutoencoder(nn.Module):
     Attributes
     ----------
     autoencoder : monai.networks.nets.AutoencoderKL
+    channels : tuple of int
+        Channels per level (the defaults filled in).
     downsampling : int
         Factor by which every spatial axis shrinks, ``2 ** (len(channels) - 1)``.
     latent_shape : tuple of int
@@ -84,6 +86,7 @@ class LatentAutoencoder(nn.Module):
         channels = tuple(DEFAULT_CHANNELS[dims] if channels is None else channels)
         self.spatial_shape = tuple(int(s) for s in spatial_shape)
         self.in_channels = in_channels
+        self.channels, self.latent_channels = channels, latent_channels
         self.downsampling = 2 ** (len(channels) - 1)
         self.padded_shape = tuple(
             math.ceil(s / self.downsampling) * self.downsampling for s in self.spatial_shape

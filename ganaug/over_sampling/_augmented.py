@@ -13,6 +13,7 @@ from imblearn.utils import Substitution
 from sklearn.utils._param_validation import Interval
 
 from ..data.images import ImageEncoder
+from ..data.values import value_kind
 from ..utils._docstring import parameter_docs
 from ._base import SyntheticOversampler
 
@@ -45,6 +46,13 @@ class AugmentedRandomOverSampler(SyntheticOversampler):
     augmentation is no cue to the class. It is the honest baseline for every
     generative sampler, and an over-sampler in its own right.
 
+    Masks (``X`` holding two values, e.g. 0 and 255; see
+    :func:`ganaug.data.values.value_kind`) are only moved: the affine and
+    elastic transforms resample them with nearest-neighbour interpolation
+    and the contrast and noise steps are left out, so every copy holds the
+    same two values as the real samples. Values no real sample holds would
+    be a cue to the copies.
+
     ``X`` holds images ``(n, H, W)`` / ``(n, C, H, W)``, volumes
     ``(n, D, H, W)`` / ``(n, C, D, H, W)``, or flat rows folded by
     ``image_shape``; the output has the input's shape, dtype and value range.
@@ -72,11 +80,12 @@ class AugmentedRandomOverSampler(SyntheticOversampler):
 
     gamma : float, default=0.25
         With probability 0.5, contrast is changed by a gamma drawn from
-        ``[1 / (1 + gamma), 1 + gamma]``; 0 disables it.
+        ``[1 / (1 + gamma), 1 + gamma]``; 0 disables it. Not for masks.
 
     noise : float, default=0.02
         With probability 0.5, Gaussian noise of this standard deviation, as a
-        share of the data's value range, is added; 0 disables it.
+        share of the data's value range, is added; 0 disables it. Not for
+        masks.
 
     {balance_synthetic}
 
@@ -102,6 +111,11 @@ class AugmentedRandomOverSampler(SyntheticOversampler):
 
     sample_shape_ : tuple of int
         Shape of one sample.
+
+    value_kind_ : str
+        ``"mask"``, ``"discrete"`` or ``"continuous"``: the kind of values
+        of ``X``; copies of masks are only moved, with nearest-neighbour
+        resampling.
 
     See Also
     --------
@@ -165,6 +179,7 @@ class AugmentedRandomOverSampler(SyntheticOversampler):
 
     def _fit_synthesis(self, X: np.ndarray, y: np.ndarray, rng) -> None:
         self._encoder = ImageEncoder(self.sample_shape_, self.spatial_dims).fit(X)
+        self.value_kind_ = value_kind(X)
 
     def _unbalanced_share(self) -> float:
         return 1.0
@@ -191,25 +206,26 @@ class AugmentedRandomOverSampler(SyntheticOversampler):
 
         spatial = self._encoder.spatial_shape
         dims = len(spatial)
+        # Masks keep their two values: nearest-neighbour resampling, geometry only.
+        mask = self.value_kind_ == "mask"
+        geometry = {"padding_mode": "border", **({"mode": "nearest"} if mask else {})}
         steps = [
             RandAffine(
                 prob=1.0,
                 rotate_range=(math.radians(self.rotation),) * (1 if dims == 2 else 3),
                 scale_range=(self.scale,) * dims,
                 translate_range=tuple(self.translation * s for s in spatial),
-                padding_mode="border",
+                **geometry,
             )
         ]
         if self.elastic > 0:
             if dims == 2:
                 spacing = tuple(max(4, s // 4) for s in spatial)
-                steps.append(
-                    Rand2DElastic(spacing, (1, 2), prob=self.elastic, padding_mode="border")
-                )
+                steps.append(Rand2DElastic(spacing, (1, 2), prob=self.elastic, **geometry))
             else:
-                steps.append(
-                    Rand3DElastic((3, 4), (20, 40), prob=self.elastic, padding_mode="border")
-                )
+                steps.append(Rand3DElastic((3, 4), (20, 40), prob=self.elastic, **geometry))
+        if mask:
+            return Compose(steps)
         if self.gamma > 0:
             gammas = (1 / (1 + self.gamma), 1 + self.gamma)
             steps.append(RandAdjustContrast(prob=GAMMA_PROB, gamma=gammas))

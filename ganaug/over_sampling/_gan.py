@@ -31,19 +31,27 @@ from ..utils._validation import (
     check_sample_count,
     class_label,
 )
-from ._network import NetworkOversampler
+from ._latent import LatentInterpolation
+from ._network import LATENT_DEFAULT, NetworkOversampler
 from ._sample_choice import inside_real_manifold, match_moments
 
 # Generator updates that epochs="auto" aims for, per data kind: enough for the
 # defaults to learn on small medical sets within a few CPU minutes (BENCHMARKS.md).
-AUTO_STEPS = {"table": 1500, "image": 1200, "volume": 300}
+# On the latent path's small codes a step is cheap: 2000 as in the latent screen.
+AUTO_STEPS = {"table": 1500, "image": 1200, "volume": 300, "latent": 2000}
 # Elements generated per forward pass when sampling (bounds memory).
 GENERATION_ELEMENTS = 2**22
 # checkpoint_selection="kid": generated samples per class and score.
 SELECTION_SAMPLES = 500
 # Parameters that choose which new samples fit_resample returns from the
 # trained generator; training never reads them.
-SAMPLE_CHOICE_PARAMS = ("synthetic_share", "balance_synthetic", "reject_outliers", "match_moments")
+SAMPLE_CHOICE_PARAMS = (
+    "synthetic_share",
+    "balance_synthetic",
+    "reject_outliers",
+    "match_moments",
+    "match_values",
+)
 
 
 _SYNTHETIC_SHARE_EVIDENCE = """Keep the default to train a classifier: synthetic samples
@@ -59,7 +67,8 @@ _SYNTHETIC_SHARE_EVIDENCE = """Keep the default to train a classifier: synthetic
         NetworkOversampler._parameters_docstring,
         seeded="noise, batch sampling and augmentation",
         auto_steps="1500 generator steps on tables, 1200 on 2D\n"
-        "        images and 300 on 3D volumes",
+        "        images, 300 on 3D volumes and 2000 on the latent\n        path",
+        latent_default=repr(LATENT_DEFAULT),
         auto_augment_tables=" and none for tables",
         class_loss_weight="1.0",
         class_loss_note="It keeps minority samples recognisable as the minority.",
@@ -87,6 +96,13 @@ class GANOversampler(NetworkOversampler):
     without moving it.
     ``source_indices_`` tells which rows are synthetic.
 
+    With ``latent=True`` the generator learns, and makes, the codes of an
+    autoencoder fitted on ``X`` first, which are decoded into samples and
+    mapped onto the real class's values (``match_values``). There,
+    ``architecture="interpolation"`` trains no GAN at all: its samples are
+    decoded interpolations between two real codes of the class, SMOTE in
+    the latent space, the yardstick a latent GAN has to beat.
+
     ``X`` may be a table (numpy array or pandas DataFrame, with categorical
     columns), images ``(n, H, W)`` / ``(n, C, H, W)``, volumes
     ``(n, D, H, W)`` / ``(n, C, D, H, W)``, or flat rows folded by
@@ -100,12 +116,22 @@ class GANOversampler(NetworkOversampler):
 
     {random_state}
 
-    architecture : {{"auto", "mlp", "conv", "style"}}, default="auto"
+    architecture : {{"auto", "mlp", "conv", "style", "interpolation"}}, default="auto"
         Generator family: ``"mlp"`` for tables, ``"conv"`` (DCGAN-style, 2D
         or 3D) for images and volumes, ``"style"`` (StyleGAN2-style: a
         mapping network, modulated convolutions and per-layer noise; see
         :class:`ganaug.nets.StyleGenerator`) for images and volumes.
         ``"auto"`` picks ``"mlp"`` or ``"conv"`` from the input.
+        ``"interpolation"``, on the latent path only: no GAN; each sample is
+        decoded from a point drawn uniformly on the line between two
+        different real codes of its class, drawn at random (SMOTE between
+        random pairs, in the latent space). Only the autoencoder trains, and
+        the GAN's training parameters are unused; ``reject_outliers`` and
+        ``match_moments`` act on its codes as on a GAN's.
+
+    {latent}
+
+    {autoencoder_steps}
 
     {epochs}
 
@@ -185,7 +211,11 @@ class GANOversampler(NetworkOversampler):
         real class as a cue to the class (see
         :ref:`evidence-moment-matching`). Turn it off only to look at the
         generator's raw samples. Needs two real and two synthetic samples of
-        the class; with fewer, the samples are left as drawn.
+        the class; with fewer, the samples are left as drawn. On the latent
+        path it matches the latent codes, before ``match_values`` matches
+        the decoded samples' values.
+
+    {match_values}
 
     checkpoint_selection : {{"last", "kid"}}, default="last"
         Which generator to keep. ``"last"``: the averaged generator after the
@@ -273,15 +303,35 @@ class GANOversampler(NetworkOversampler):
     sample_shape_ : tuple of int
         Shape of one sample; ``(n_features_in_,)`` for tables.
 
-    encoder_ : TabularEncoder or ImageEncoder
-        Maps samples to the generator's space and back.
+    encoder_ : TabularEncoder, ImageEncoder or LatentEncoder
+        Maps samples to the generator's space and back (on the latent path,
+        through the autoencoder).
+
+    latent_ : bool
+        Whether the sampler took the latent path.
+
+    autoencoder_history_ : list of dict or None
+        On the latent path: the autoencoder's training, one record per step
+        (``step``, ``loss``, ``reconstruction``, ``kl``, ``seconds``); None
+        without it.
+
+    match_values_ : bool
+        Whether synthetic samples are mapped onto their class's real values.
+
+    value_kind_ : str or None
+        With ``match_values_``: ``"mask"``, ``"discrete"`` or
+        ``"continuous"``, the kind of values of ``X`` (see
+        :func:`ganaug.data.values.value_kind`).
 
     architecture_ : str
-        The generator family used, ``"mlp"``, ``"conv"`` or ``"style"``.
+        The generator family used, ``"mlp"``, ``"conv"``, ``"style"`` or
+        ``"interpolation"``.
 
     generator_ : torch.nn.Module
         The averaged (EMA) generator in eval mode; ``generator_(z, codes)``
-        where ``codes`` index ``classes_``.
+        where ``codes`` index ``classes_``. With
+        ``architecture="interpolation"``, the interpolation between the
+        stored real codes.
 
     history_ : ganaug.training.History
         Per-epoch losses and discriminator scores.
@@ -310,7 +360,7 @@ class GANOversampler(NetworkOversampler):
 
     _parameter_constraints: dict = {
         **NetworkOversampler._parameter_constraints,
-        "architecture": [StrOptions({"auto", "mlp", "conv", "style"})],
+        "architecture": [StrOptions({"auto", "mlp", "conv", "style", "interpolation"})],
         "latent_dim": [Interval(Integral, 1, None, closed="left")],
         "style_mixing": [Interval(Real, 0, 1, closed="both")],
         "truncation_psi": [Interval(Real, 0, 1, closed="both")],
@@ -333,6 +383,8 @@ class GANOversampler(NetworkOversampler):
         sampling_strategy="auto",
         random_state=None,
         architecture="auto",
+        latent=LATENT_DEFAULT,
+        autoencoder_steps="auto",
         epochs="auto",
         batch_size=32,
         latent_dim=64,
@@ -353,6 +405,7 @@ class GANOversampler(NetworkOversampler):
         balance_synthetic=None,
         reject_outliers=True,
         match_moments=True,
+        match_values="auto",
         checkpoint_selection="last",
         n_iter_no_change=None,
         train_on="all",
@@ -368,6 +421,8 @@ class GANOversampler(NetworkOversampler):
         super().__init__(sampling_strategy=sampling_strategy)
         self.random_state = random_state
         self.architecture = architecture
+        self.latent = latent
+        self.autoencoder_steps = autoencoder_steps
         self.epochs = epochs
         self.batch_size = batch_size
         self.latent_dim = latent_dim
@@ -388,6 +443,7 @@ class GANOversampler(NetworkOversampler):
         self.balance_synthetic = balance_synthetic
         self.reject_outliers = reject_outliers
         self.match_moments = match_moments
+        self.match_values = match_values
         self.checkpoint_selection = checkpoint_selection
         self.n_iter_no_change = n_iter_no_change
         self.train_on = train_on
@@ -425,6 +481,12 @@ class GANOversampler(NetworkOversampler):
         is_image = isinstance(self.encoder_, ImageEncoder)
         if self.architecture == "auto":
             return "conv" if is_image else "mlp"
+        if self.architecture == "interpolation" and not self.latent_:
+            raise ValueError(
+                "architecture='interpolation' interpolates between the latent codes of "
+                "the latent path; set latent=True (images or volumes), or choose a GAN "
+                "architecture."
+            )
         if self.architecture in ("conv", "style") and not is_image:
             raise ValueError(
                 f"architecture={self.architecture!r} needs images or volumes; X is a "
@@ -457,8 +519,16 @@ class GANOversampler(NetworkOversampler):
             )
         return policy
 
-    def _build_networks(self) -> tuple[torch.nn.Module, torch.nn.Module]:
+    def _build_networks(self) -> tuple[torch.nn.Module, torch.nn.Module | None]:
+        if self.architecture_ == "interpolation":
+            return LatentInterpolation(), None  # its codes come with its weights
         return build_networks(self.architecture_, **self._network_kwargs())
+
+    def _untrained_generator(self, Z: torch.Tensor, codes: np.ndarray):
+        if self.architecture_ != "interpolation":
+            return None
+        self.checkpoint_scores_, self.selected_step_ = [], None
+        return LatentInterpolation(Z, torch.from_numpy(np.asarray(codes)))
 
     def _make_trainer(self, generator, discriminator, policy, context) -> GANTrainer:
         return GANTrainer(
@@ -519,7 +589,9 @@ class GANOversampler(NetworkOversampler):
         codes = self._chosen_codes(codes, self._encoded_rows(X[y == cls]), n_samples, cls)
         if not len(codes):
             return X[:0], np.zeros(0, dtype=int)
-        return self._decode(codes).reshape(len(codes), *X.shape[1:]), np.full(len(codes), -1)
+        real = X[y == cls] if self.match_values_ else None
+        samples = self._decode(codes, real).reshape(len(codes), *X.shape[1:])
+        return samples, np.full(len(codes), -1)
 
     def _chosen_codes(self, codes: np.ndarray, real: np.ndarray, n_synthetic: int, cls: Any):
         """At most ``n_synthetic`` of the candidate ``codes``: filtered, then matched.
@@ -580,20 +652,22 @@ class GANOversampler(NetworkOversampler):
         """What the generator takes when sampling beyond noise and class (truncation)."""
         return {"psi": self.truncation_psi} if self.architecture_ == "style" else {}
 
-    def _decode(self, Z: np.ndarray) -> np.ndarray:
-        """Encoded samples back to the input's form."""
-        if isinstance(self.encoder_, ImageEncoder):
-            Z = Z.reshape(len(Z), self.encoder_.channels, *self.encoder_.spatial_shape)
-        return self.encoder_.inverse_transform(Z)
+    def _decode(self, Z: np.ndarray, real: np.ndarray | None = None) -> np.ndarray:
+        """Encoded samples back to the input's form (value-matched onto ``real``, if given)."""
+        if isinstance(self.encoder_, TabularEncoder):
+            return self.encoder_.inverse_transform(Z)
+        Z = Z.reshape(len(Z), self.encoder_.channels, *self.encoder_.spatial_shape)
+        return self._to_samples(Z, real)
 
     def generate(self, n_samples: int, y: Any, random_state: Any = None, *, match_to=None):
         """Draw new synthetic samples of one class from the fitted generator.
 
-        Without ``match_to`` the samples are as the generator draws them.
-        :meth:`fit_resample`'s moment matching (``match_moments``) needs the
-        real samples: pass them as ``match_to`` to apply it. Its outlier filter
-        (``reject_outliers``) is not applied, so every sample asked for is
-        synthetic.
+        Without ``match_to`` the samples are as the generator draws them
+        (on the latent path, as the autoencoder decodes them).
+        :meth:`fit_resample`'s moment matching (``match_moments``) and value
+        matching (``match_values``) need the real samples: pass them as
+        ``match_to`` to apply them. Its outlier filter (``reject_outliers``)
+        is not applied, so every sample asked for is synthetic.
 
         Parameters
         ----------
@@ -610,6 +684,9 @@ class GANOversampler(NetworkOversampler):
             voxel (each continuous column of a table) has these samples' mean
             and standard deviation, as in :meth:`fit_resample`. Needs at least
             two real samples and ``n_samples >= 2``; otherwise nothing changes.
+            With ``match_values_``, the decoded samples then take these
+            samples' values, all together (and without ``match_moments``,
+            only that).
 
         Returns
         -------
@@ -622,13 +699,14 @@ class GANOversampler(NetworkOversampler):
         check_sample_count(n_samples)
         check_new_values(n_samples, self.n_features_in_, "draw them in smaller batches.")
         self._check_class(y)
-        real = None if match_to is None else self._encoded_rows(self._check_real(match_to, y))
+        real = None if match_to is None else self._check_real(match_to, y)
         if n_samples == 0:
             return self._as_input_form(np.empty((0, *self.sample_shape_)))
         codes = self._generate_codes(n_samples, y, check_random_state(random_state))
-        if real is not None:
-            codes = match_moments(codes.reshape(n_samples, -1), real, self._continuous_codes())
-        X_new = self._decode(codes)
+        if real is not None and (self.match_moments or not self.match_values_):
+            codes = codes.reshape(n_samples, -1)
+            codes = match_moments(codes, self._encoded_rows(real), self._continuous_codes())
+        X_new = self._decode(codes, real if self.match_values_ else None)
         check_finite_samples(X_new, type(self).__name__)
         return self._as_input_form(X_new)
 
@@ -640,7 +718,9 @@ class GANOversampler(NetworkOversampler):
         sample at each of ``n_steps`` even steps, first and last at the two
         codes. A smooth walk means the generator has learned a continuous
         class, not a lookup of training images. The style generator walks
-        without its per-pixel noise and with ``truncation_psi``.
+        without its per-pixel noise and with ``truncation_psi``. With
+        ``architecture="interpolation"`` the walk goes from one real latent
+        code of the class to another, decoded: how smooth the latent space is.
 
         Parameters
         ----------
@@ -673,7 +753,10 @@ class GANOversampler(NetworkOversampler):
         with torch.inference_mode(), seeded_torch(seed, self.device_):
             ends = torch.randn(2, generator.latent_dim, device=self.device_)
             steps = torch.linspace(0, 1, n_steps, device=self.device_)[:, None]
-            z = _slerp(ends[0], ends[1], steps)
+            if self.architecture_ == "interpolation":  # one pair, its mixing weight walking
+                z = torch.cat([ends[:1, :2].expand(n_steps, 2), torch.special.ndtri(steps)], 1)
+            else:
+                z = _slerp(ends[0], ends[1], steps)
             labels = torch.full((n_steps,), code, dtype=torch.long, device=self.device_)
             codes = generator(z, labels, **kwargs).float().cpu().numpy()
         return self._as_input_form(self._decode(codes))

@@ -17,23 +17,31 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ..data.images import ImageEncoder
+from ..data.images import ImageEncoder, image_layout
 from ..data.tabular import TabularEncoder
+from ..data.values import match_values, value_kind
 from ..io.checkpoint import load_checkpoint, save_checkpoint
 from ..losses import LOSSES
 from ..training.callbacks import Callback
 from ..training.checkpoint_selection import BestGenerator
 from ..training.diffaugment import parse_policy
 from ..training.distributed import DistributedContext
+from ..training.history import History
 from ..training.run_setup import TrainingRun
 from ..training.runtime import resolve_device
 from ..training.trainer import GANTrainer
 from ..utils._random import draw_seed
 from ..utils._validation import check_min_class_size, class_label
 from ._base import SyntheticOversampler
+from ._latent import LatentEncoder, auto_autoencoder_steps
 from ._persistence import from_checkpoint, plain_params, to_checkpoint
 
 DEFAULT_AUGMENT = "translation,cutout"
+# The samplers' default ``latent``: "auto" makes the latent path the default
+# for the kinds in LATENT_AUTO_KINDS, once the benchmarks say it earns it.
+LATENT_DEFAULT = False
+LATENT_AUTO_KINDS = ("volume",)
+AUTOENCODER_BATCH_SIZE = 16
 
 # The parameters every network sampler has, for imblearn's ``Substitution``
 # through ``parameter_docs``; each sampler fills in the ``{placeholders}``.
@@ -63,7 +71,8 @@ augment : str or None, default="auto"
         Differentiable augmentation of real and generated samples before the
         discriminator: a comma-separated subset of ``"translation"``,
         ``"cutout"`` and ``"intensity"``. ``"auto"`` is
-        ``"translation,cutout"`` for images and volumes{auto_augment_tables}.
+        ``"translation,cutout"`` for images and volumes{auto_augment_tables},
+        and none on the latent path (``latent``), whose codes are no images.
 
 class_loss_weight : float, default={class_loss_weight}
         Weight of the auxiliary classification loss (AC-GAN): the
@@ -96,6 +105,33 @@ synthetic_share : float, default=0.25
         ``sampling_strategy`` are all duplicates.
         {synthetic_share_evidence}
 
+latent : "auto" or bool, default={latent_default}
+        The latent path: first fit an autoencoder (MONAI's ``AutoencoderKL``,
+        a 28^3 volume becoming a 4 x 7^3 code; binary cross-entropy and
+        Dice for masks, L1 for grey values) on every sample of ``X``, all
+        classes, labels unused; then train the networks on the samples'
+        codes, and decode what they make. A network step then costs what a
+        small 2D model's does, even for volumes; the autoencoder's
+        reconstructions are the floor of every sample's fidelity (see
+        :meth:`reconstruct`). ``"auto"``: for volumes, not for 2D images
+        (not measured yet) or tables. True: for images and volumes; tables
+        are refused.
+
+autoencoder_steps : int or "auto", default="auto"
+        Training steps (batches of 16 samples) of the autoencoder of the
+        latent path. ``"auto"``: 300 for 28^3 volumes (about 6 minutes on
+        one CPU core), scaled by the square root of the voxel count (87 at
+        64^3, about 1600 for 28x28 images), at most 50 passes over the data.
+
+match_values : "auto" or bool, default="auto"
+        Map each class's synthetic samples, once decoded, onto the values
+        of the class's real samples, all together
+        (:func:`ganaug.data.values.match_values`): masks get exactly their
+        two values in the real foreground share, integer data (uint8, CT in
+        HU) real values in the real shares, other data the real quantiles.
+        Values between the real ones are a signature a classifier can read.
+        ``"auto"``: on the latent path only (so far). Images and volumes only.
+
 device : str or torch.device, default="auto"
         ``"auto"`` uses CUDA when available, else the CPU.
 
@@ -117,8 +153,10 @@ class NetworkOversampler(SyntheticOversampler):
 
     It declares the parameters they share (constraints and docs) and fits
     them in one template, :meth:`_fit_generator`: the class-size check, the
-    device, ``classes_``, the encoder, the augmentation policy, then the
-    training run. Subclasses implement :meth:`_build_networks` and
+    device, ``classes_``, the latent path and value matching, the encoder,
+    the augmentation policy, the autoencoder of the latent path (wrapping the
+    encoder in a :class:`~ganaug.over_sampling._latent.LatentEncoder`), then
+    the training run. Subclasses implement :meth:`_build_networks` and
     :meth:`_make_trainer`, set ``_auto_steps_by_kind`` (generator updates
     ``epochs="auto"`` aims for, per :meth:`_data_kind`), may override the
     template's other hooks, and name in ``SAMPLE_CHOICE_PARAMS`` the
@@ -139,6 +177,9 @@ class NetworkOversampler(SyntheticOversampler):
         "discriminator_lr": [Interval(Real, 0, None, closed="neither")],
         "discriminator_steps": [Interval(Integral, 1, None, closed="left")],
         "synthetic_share": [Interval(Real, 0, 1, closed="both")],
+        "latent": ["boolean", StrOptions({"auto"})],
+        "autoencoder_steps": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
+        "match_values": ["boolean", StrOptions({"auto"})],
         "device": [str, torch.device],
         "amp": ["boolean"],
         "compile": ["boolean"],
@@ -173,7 +214,8 @@ class NetworkOversampler(SyntheticOversampler):
 
     def _augment_policy(self) -> tuple[str, ...]:
         """The DiffAugment policy of ``augment``; refuses an unknown one."""
-        return parse_policy(DEFAULT_AUGMENT if self.augment == "auto" else self.augment)
+        auto = None if self.latent_ else DEFAULT_AUGMENT
+        return parse_policy(auto if self.augment == "auto" else self.augment)
 
     def _encode(self, X: np.ndarray) -> torch.Tensor:
         """Checked samples as the networks take them."""
@@ -187,23 +229,89 @@ class NetworkOversampler(SyntheticOversampler):
     def _keep_trained(self, trainer: GANTrainer, selector: BestGenerator | None) -> None:
         """Keep what the sampler needs of the training beyond ``generator_`` and ``history_``."""
 
+    def _untrained_generator(self, Z: torch.Tensor, codes: np.ndarray) -> torch.nn.Module | None:
+        """A generator that needs no training (then none runs), or None to train the networks."""
+        return None
+
     def _network_kwargs(self) -> dict:
         """:func:`ganaug.nets.build_networks`'s settings for the fitted encoder and classes."""
         kwargs: dict = {"n_classes": len(self.classes_), "spectral_norm": self.spectral_norm}
-        if isinstance(self.encoder_, ImageEncoder):
+        if not isinstance(self.encoder_, TabularEncoder):
             kwargs["channels"] = self.encoder_.channels
             kwargs["spatial_shape"] = self.encoder_.spatial_shape
         return kwargs
 
     def _data_kind(self) -> str:
-        """``"table"``, ``"image"`` or ``"volume"``: what the fitted encoder encodes."""
+        """``"table"``, ``"image"``, ``"volume"`` or ``"latent"``: what ``encoder_`` encodes."""
         if isinstance(self.encoder_, TabularEncoder):
             return "table"
+        if isinstance(self.encoder_, LatentEncoder):
+            return "latent"
         return "volume" if len(self.encoder_.spatial_shape) == 3 else "image"
 
     def _auto_steps(self) -> int:
         """Generator updates that ``epochs="auto"`` aims for."""
         return self._auto_steps_by_kind[self._data_kind()]
+
+    # -- the latent path and value matching -------------------------------------
+    def _sample_kind(self, X: np.ndarray) -> str:
+        """``"table"``, ``"image"`` or ``"volume"``: what the checked ``X`` holds."""
+        if not self._is_image_input(X):
+            return "table"
+        _, spatial = image_layout(self.sample_shape_, self.spatial_dims)
+        return "volume" if len(spatial) == 3 else "image"
+
+    def _uses_latent(self, X: np.ndarray) -> bool:
+        """Whether ``latent`` takes the latent path for the checked ``X``; refuses tables."""
+        kind = self._sample_kind(X)
+        if isinstance(self.latent, str):
+            return kind in LATENT_AUTO_KINDS
+        if self.latent and kind == "table":
+            raise ValueError(
+                "latent=True trains the networks in an autoencoder's latent space, which "
+                "needs images or volumes; X is a table. Use latent=False (or 'auto')."
+            )
+        return bool(self.latent)
+
+    def _resolve_values(self, X: np.ndarray) -> None:
+        """Set ``latent_``, ``match_values_`` and ``value_kind_`` for the checked ``X``."""
+        self.latent_ = self._uses_latent(X)
+        match = self.latent_ if isinstance(self.match_values, str) else bool(self.match_values)
+        if match and self._sample_kind(X) == "table":
+            raise ValueError(
+                "match_values=True maps samples onto the values of real images or "
+                "volumes; X is a table. Use match_values=False (or 'auto')."
+            )
+        self.match_values_ = match
+        self.value_kind_ = value_kind(X) if match else None
+
+    def _fit_latent(self, X: np.ndarray, rng, run: TrainingRun) -> None:
+        """Wrap ``encoder_`` in a :class:`LatentEncoder` fitted on every row of ``X``
+        (or restored from the checkpoint the run resumes from)."""
+        steps = self.autoencoder_steps
+        if steps == "auto":
+            spatial = self.encoder_.spatial_shape
+            steps = auto_autoencoder_steps(len(X), spatial, AUTOENCODER_BATCH_SIZE)
+        settings = {"random_state": draw_seed(rng), "device": self.device_, "amp": self.amp}
+        fitted = []
+
+        def fit() -> dict:
+            verbose = self.verbose if run.is_main else 0
+            encoder = LatentEncoder(self.encoder_, steps, verbose=verbose, **settings)
+            fitted.append(encoder.fit(X.reshape(len(X), *self.sample_shape_), run.distributed))
+            return encoder.to_state()
+
+        state = run.stage("autoencoder", fit)
+        self.encoder_ = fitted[0] if fitted else LatentEncoder.from_state(state, self.device_)
+        self.autoencoder_history_ = self.encoder_.history
+
+    def _to_samples(self, Z: np.ndarray, real: np.ndarray | None = None) -> np.ndarray:
+        """Encoded samples ``(n, C, *spatial)`` in the data's form: value-matched onto
+        ``real`` (real samples of their class) when given, else decoded as they are."""
+        if real is None:
+            return self.encoder_.inverse_transform(Z)
+        kind = self.value_kind_ or value_kind(real)
+        return match_values(self.encoder_.unscale(Z), real, kind=kind)
 
     # -- the fit --------------------------------------------------------------
     def _fit_generator(self, X: np.ndarray, y: np.ndarray, rng, run: TrainingRun) -> None:
@@ -213,10 +321,18 @@ class NetworkOversampler(SyntheticOversampler):
         self._check_training_params()
         self.device_ = run.device(self.device)
         self.classes_, codes = np.unique(y, return_inverse=True)
+        self._resolve_values(X)
+        self.autoencoder_history_ = None
         rows = self._training_rows(y, targets)
         self._fit_encoder(X[rows])
         policy = self._augment_policy()  # refuses a bad policy before any training
+        if self.latent_:
+            self._fit_latent(X, rng, run)
         Z, codes, seed = self._encode(X[rows]), codes[rows], draw_seed(rng)
+        generator = self._untrained_generator(Z, codes)
+        if generator is not None:
+            self.generator_, self.history_ = generator.to(self.device_).eval(), History()
+            return
         # Scored against every real row: taken before a distributed run shares them out.
         score, patience = self._checkpoint_score(Z, codes, seed) or (None, None)
         trainer, selector = run.fit(
@@ -240,7 +356,7 @@ class NetworkOversampler(SyntheticOversampler):
             return super()._fit_resample(X, y)
         # fit_generator: train only. imblearn's fit_resample, which checked X and y,
         # hands back what this returns; fit_generator drops it.
-        training_run.begin({"params": self._resumable_params(), "n_samples": len(y)})
+        training_run.begin({"params": self._resumable_params(X), "n_samples": len(y)})
         self._fit_generator(X, y, check_random_state(self.random_state), training_run)
         return X, y
 
@@ -283,6 +399,40 @@ class NetworkOversampler(SyntheticOversampler):
                 f"on samples of shape {tuple(self.sample_shape_)}; {fix}"
             )
         return X_checked
+
+    def reconstruct(self, X, *, match: bool | None = None) -> np.ndarray:
+        """Pass real samples through the latent path's autoencoder.
+
+        What the autoencoder loses here, every sample the sampler makes has
+        lost too: set these reconstructions beside the real samples and the
+        synthetic ones (fidelity, signature) to see the latent path's floor.
+
+        Parameters
+        ----------
+        X : array-like
+            Samples in the form ``X`` had during fit (images, volumes, or
+            flat rows with ``image_shape``).
+        match : bool or None, default=None
+            Map the reconstructions onto the values of ``X``, all together, as
+            :meth:`fit_resample` maps a class's synthetic samples onto its real
+            ones (``match_values``). None: as ``match_values`` decided.
+
+        Returns
+        -------
+        X_rec : ndarray
+            The reconstructions, in ``X``'s shape, dtype and value range.
+        """
+        check_is_fitted(self, "generator_")
+        if not getattr(self, "latent_", False):
+            raise ValueError(
+                "reconstruct passes samples through the autoencoder of the latent path, "
+                "and this sampler was fitted without it; fit it with latent=True."
+            )
+        X_checked = self._check_fitted_shape(X, "X", "pass samples in that form.")
+        samples = X_checked.reshape(len(X_checked), *self.sample_shape_)
+        matched = self.match_values_ if match is None else match
+        X_rec = self._to_samples(self.encoder_.transform(samples), samples if matched else None)
+        return X_rec.reshape(np.shape(X_checked))
 
     # -- long runs --------------------------------------------------------------
     def fit_generator(
@@ -346,9 +496,11 @@ class NetworkOversampler(SyntheticOversampler):
         self.fit_resample(X, y, training_run=run)
         return self
 
-    def _resumable_params(self) -> dict:
+    def _resumable_params(self, X: np.ndarray) -> dict:
         params = plain_params(self.get_params(deep=False))
-        ignored = ("device", "verbose", *self.SAMPLE_CHOICE_PARAMS)
+        ignored = ["device", "verbose", *self.SAMPLE_CHOICE_PARAMS]
+        if not self._uses_latent(X):  # then they change nothing (and older runs lack them)
+            ignored += ["latent", "autoencoder_steps"]
         return {k: v for k, v in params.items() if k not in ignored}
 
     # -- persistence ----------------------------------------------------------

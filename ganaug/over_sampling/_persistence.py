@@ -12,8 +12,9 @@ from ..data.images import ImageEncoder
 from ..data.tabular import TabularEncoder
 from ..training.history import History
 from ..utils._validation import plain_scalar
+from ._latent import LatentEncoder
 
-_ENCODERS = {"table": TabularEncoder, "image": ImageEncoder}
+_ENCODERS = {"table": TabularEncoder, "image": ImageEncoder, "latent": LatentEncoder}
 
 
 def plain_params(params: dict) -> dict:
@@ -72,7 +73,7 @@ def _weights(module: Any) -> dict | None:
 
 def to_checkpoint(sampler: Any) -> dict:
     """Everything needed to generate again, as tensors and plain containers."""
-    encoder_kind = "image" if isinstance(sampler.encoder_, ImageEncoder) else "table"
+    encoder_kind = next(k for k, kind in _ENCODERS.items() if isinstance(sampler.encoder_, kind))
     dtypes = getattr(sampler, "feature_dtypes_", None)
     names = getattr(sampler, "feature_names_in_", None)
     categorical = getattr(sampler, "categorical_features_", None)
@@ -93,6 +94,11 @@ def to_checkpoint(sampler: Any) -> dict:
         "generator": _weights(sampler.generator_),
         "discriminator": _weights(getattr(sampler, "discriminator_", None)),
         "history": [dict(record) for record in sampler.history_],
+        "values": {
+            "latent": bool(getattr(sampler, "latent_", False)),
+            "match": bool(getattr(sampler, "match_values_", False)),
+            "kind": getattr(sampler, "value_kind_", None),
+        },
     }
 
 
@@ -117,7 +123,15 @@ def from_checkpoint(cls: type, payload: dict, device: Any) -> Any:
     if payload["categorical_features"] is not None:
         sampler.categorical_features_ = np.asarray(payload["categorical_features"], dtype=int)
     encoder = payload["encoder"]
-    sampler.encoder_ = _ENCODERS[encoder["kind"]].from_state(encoder["state"])
+    if encoder["kind"] == "latent":
+        sampler.encoder_ = LatentEncoder.from_state(encoder["state"], device)
+    else:
+        sampler.encoder_ = _ENCODERS[encoder["kind"]].from_state(encoder["state"])
+    values = payload.get("values", {})  # files saved before the latent path lack it
+    sampler.latent_ = values.get("latent", False)
+    sampler.autoencoder_history_ = sampler.encoder_.history if sampler.latent_ else None
+    sampler.match_values_ = values.get("match", False)
+    sampler.value_kind_ = values.get("kind")
     if payload["architecture"] is not None:
         sampler.architecture_ = payload["architecture"]
     generator, discriminator = sampler._build_networks()

@@ -18,10 +18,11 @@ from ..nets import build_networks
 from ..training.translation import TranslationTrainer
 from ..utils._docstring import parameter_docs
 from ..utils._validation import class_label
-from ._network import NetworkOversampler
+from ._network import LATENT_DEFAULT, NetworkOversampler
 
-# Generator updates that epochs="auto" aims for, per data kind.
-AUTO_STEPS = {"image": 1000, "volume": 200}
+# Generator updates that epochs="auto" aims for, per data kind. The latent
+# path's value is a guess (cheap steps on 4 x 7^3 codes), not yet measured.
+AUTO_STEPS = {"image": 1000, "volume": 200, "latent": 1000}
 # Values translated per forward pass (bounds memory).
 TRANSLATION_ELEMENTS = 2**22
 
@@ -31,7 +32,9 @@ TRANSLATION_ELEMENTS = 2**22
     **parameter_docs(
         NetworkOversampler._parameters_docstring,
         seeded="batches, augmentation and the choice of\n        source images",
-        auto_steps="1000 generator steps on 2D images and 200 on\n        volumes",
+        auto_steps="1000 generator steps on 2D images, 200 on\n"
+        "        volumes and 1000 on the latent path",
+        latent_default=repr(LATENT_DEFAULT),
         auto_augment_tables="",
         class_loss_weight="5.0",
         class_loss_note="Lower it and translations stay close to their sources,\n"
@@ -61,7 +64,10 @@ class TranslationOversampler(NetworkOversampler):
     is trained on every class of the training data against a projection
     discriminator with an auxiliary classifier; an average of its weights
     makes the samples. A translation counts only if that classifier calls it
-    the target class (``label_gate``).
+    the target class (``label_gate``). With ``latent=True`` it translates
+    the codes of an autoencoder fitted on ``X`` first; translations are
+    decoded and mapped onto the target class's real values
+    (``match_values``).
 
     ``X`` holds images ``(n, H, W)`` / ``(n, C, H, W)``, volumes
     ``(n, D, H, W)`` / ``(n, C, D, H, W)``, or flat rows folded by
@@ -74,6 +80,10 @@ class TranslationOversampler(NetworkOversampler):
     {sampling_strategy}
 
     {random_state}
+
+    {latent}
+
+    {autoencoder_steps}
 
     {epochs}
 
@@ -122,6 +132,8 @@ class TranslationOversampler(NetworkOversampler):
         deviation, so a borderline call depends a little on the other
         candidates); real duplicates make up any shortfall, with a warning.
 
+    {match_values}
+
     {synthetic_share}
 
     {balance_synthetic}
@@ -166,8 +178,25 @@ class TranslationOversampler(NetworkOversampler):
     sample_shape_ : tuple of int
         Shape of one sample.
 
-    encoder_ : ImageEncoder
-        Maps samples to [-1, 1] and back.
+    encoder_ : ImageEncoder or LatentEncoder
+        Maps samples to [-1, 1] and back (on the latent path, through the
+        autoencoder).
+
+    latent_ : bool
+        Whether the sampler took the latent path.
+
+    autoencoder_history_ : list of dict or None
+        On the latent path: the autoencoder's training, one record per step
+        (``step``, ``loss``, ``reconstruction``, ``kl``, ``seconds``); None
+        without it.
+
+    match_values_ : bool
+        Whether translations are mapped onto their class's real values.
+
+    value_kind_ : str or None
+        With ``match_values_``: ``"mask"``, ``"discrete"`` or
+        ``"continuous"``, the kind of values of ``X`` (see
+        :func:`ganaug.data.values.value_kind`).
 
     generator_ : torch.nn.Module
         The averaged (EMA) generator in eval mode; ``generator_(x, codes)``
@@ -203,7 +232,13 @@ class TranslationOversampler(NetworkOversampler):
     True
     """
 
-    SAMPLE_CHOICE_PARAMS = ("translate_from", "label_gate", "synthetic_share", "balance_synthetic")
+    SAMPLE_CHOICE_PARAMS = (
+        "translate_from",
+        "label_gate",
+        "match_values",
+        "synthetic_share",
+        "balance_synthetic",
+    )
 
     _parameter_constraints: dict = {
         **NetworkOversampler._parameter_constraints,
@@ -222,6 +257,8 @@ class TranslationOversampler(NetworkOversampler):
         *,
         sampling_strategy="auto",
         random_state=None,
+        latent=LATENT_DEFAULT,
+        autoencoder_steps="auto",
         epochs="auto",
         batch_size=32,
         loss="hinge",
@@ -238,6 +275,7 @@ class TranslationOversampler(NetworkOversampler):
         discriminator_steps=1,
         translate_from="others",
         label_gate=True,
+        match_values="auto",
         synthetic_share=0.25,
         balance_synthetic=None,
         image_shape=None,
@@ -250,6 +288,8 @@ class TranslationOversampler(NetworkOversampler):
     ):
         super().__init__(sampling_strategy=sampling_strategy)
         self.random_state = random_state
+        self.latent = latent
+        self.autoencoder_steps = autoencoder_steps
         self.epochs = epochs
         self.batch_size = batch_size
         self.loss = loss
@@ -266,6 +306,7 @@ class TranslationOversampler(NetworkOversampler):
         self.discriminator_steps = discriminator_steps
         self.translate_from = translate_from
         self.label_gate = label_gate
+        self.match_values = match_values
         self.synthetic_share = synthetic_share
         self.balance_synthetic = balance_synthetic
         self.image_shape = image_shape
@@ -322,7 +363,8 @@ class TranslationOversampler(NetworkOversampler):
                     UserWarning,
                     stacklevel=2,
                 )
-        return self.encoder_.inverse_transform(Z).reshape(len(Z), *X.shape[1:]), sources
+        real = X[y == cls] if self.match_values_ else None
+        return self._to_samples(Z, real).reshape(len(Z), *X.shape[1:]), sources
 
     def _translate_codes(self, Z: np.ndarray, code: int) -> np.ndarray:
         """Encoded samples ``Z`` translated to class index ``code``."""
@@ -347,7 +389,9 @@ class TranslationOversampler(NetworkOversampler):
     def translate(self, X, y: Any):
         """Translate real samples to class ``y`` with the fitted generator.
 
-        Every sample is translated, whatever the label gate would say.
+        Every sample is translated, whatever the label gate would say. On
+        the latent path the translations are decoded as they are
+        (:meth:`fit_resample` also maps them onto the target class's values).
 
         Parameters
         ----------

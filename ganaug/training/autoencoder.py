@@ -299,8 +299,16 @@ class AutoencoderTrainer:
         return self.decode(self.encode(X, batch_size=batch_size), batch_size)
 
     # -- checkpoints ------------------------------------------------------------
-    def state_dict(self) -> dict:
+    def state_dict(self, training: bool = True) -> dict:
         """Everything needed to continue training, or to encode and decode.
+
+        Parameters
+        ----------
+        training : bool, default=True
+            Include what only further training needs (optimisers, gradient
+            scalers, the generator state, the discriminator). False keeps
+            what encoding and decoding need: the autoencoder's weights, the
+            step, the history and the data's values.
 
         Returns
         -------
@@ -311,12 +319,9 @@ class AutoencoderTrainer:
             value kind, loss and range.
         """
         state = {
-            "autoencoder": self.autoencoder.state_dict(),
-            "optimizer": self.optimizer.state_dict(),
-            "scaler": self.scaler.state_dict(),
+            "autoencoder": {k: v.detach().cpu() for k, v in self.autoencoder.state_dict().items()},
             "step": self.step,
             "history": [dict(record) for record in self.history],
-            "rng": self.rng.get_state(),
             "values": {
                 "kind": self.kind_,
                 "loss": self.loss_,
@@ -324,6 +329,11 @@ class AutoencoderTrainer:
                 "high": self.high_,
             },
         }
+        if not training:
+            return state
+        state["optimizer"] = self.optimizer.state_dict()
+        state["scaler"] = self.scaler.state_dict()
+        state["rng"] = self.rng.get_state()
         if self.discriminator is not None:
             state["discriminator"] = self.discriminator.state_dict()
             state["d_optimizer"] = self.d_optimizer.state_dict()
@@ -336,20 +346,23 @@ class AutoencoderTrainer:
         Parameters
         ----------
         state : dict
-            From :meth:`state_dict` (possibly read from a checkpoint file).
+            From :meth:`state_dict` (possibly read from a checkpoint file);
+            one made with ``training=False`` restores the weights, step,
+            history and values, enough to encode and decode.
         """
         self.autoencoder.load_state_dict(state["autoencoder"])
-        self.optimizer.load_state_dict(state["optimizer"])
-        if self.scaler.is_enabled() and state["scaler"]:
-            self.scaler.load_state_dict(state["scaler"])
+        self.step = int(state["step"])
+        self.history = [dict(record) for record in state["history"]]
+        if "optimizer" in state:
+            self.optimizer.load_state_dict(state["optimizer"])
+            if self.scaler.is_enabled() and state["scaler"]:
+                self.scaler.load_state_dict(state["scaler"])
+            self.rng.set_state(state["rng"])
         if self.discriminator is not None and "discriminator" in state:
             self.discriminator.load_state_dict(state["discriminator"])
             self.d_optimizer.load_state_dict(state["d_optimizer"])
             if self.d_scaler.is_enabled() and state["d_scaler"]:
                 self.d_scaler.load_state_dict(state["d_scaler"])
-        self.step = int(state["step"])
-        self.history = [dict(record) for record in state["history"]]
-        self.rng.set_state(state["rng"])
         values = state["values"]
         self.kind_, self.loss_ = values["kind"], values["loss"]
         self.low_, self.high_ = float(values["low"]), float(values["high"])

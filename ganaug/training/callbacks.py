@@ -60,26 +60,42 @@ class Checkpoint(Callback):
     metadata : dict, optional
         Plain values stored beside the state (e.g. the sampler parameters),
         returned by :func:`load_training_state`.
+    stages : dict, optional
+        The states of stages finished before the networks' training (e.g. a
+        latent autoencoder), stored in every save; the dict is read at each
+        save, so stages recorded later are saved too.
     """
 
     def __init__(
-        self, path: str | os.PathLike, every: int = 500, metadata: dict | None = None
+        self,
+        path: str | os.PathLike,
+        every: int = 500,
+        metadata: dict | None = None,
+        stages: dict | None = None,
     ) -> None:
         if every < 1:
             raise ValueError(f"Checkpoint every must be a positive number of steps, got {every}.")
         self.path = Path(path)
         self.every = every
         self.metadata = metadata or {}
+        self.stages = {} if stages is None else stages
 
-    def save(self, trainer: GANTrainer) -> None:
-        """Save now (a collective call in distributed runs: every rank calls it)."""
-        state = trainer.state_dict()
-        if trainer.is_main:
+    def save(self, trainer: GANTrainer | None) -> None:
+        """Save now (a collective call in distributed runs: every rank calls it).
+
+        Without a trainer (before the networks' training starts; call it on
+        the main process only) just the finished stages are saved; a run
+        resumed from that file trains the networks from the start.
+        """
+        state = trainer.state_dict() if trainer is not None else None
+        if trainer is None or trainer.is_main:
             payload = {
                 "format": TRAINING_CHECKPOINT_FORMAT,
                 "metadata": self.metadata,
                 "trainer": state,
             }
+            if self.stages:
+                payload["stages"] = self.stages
             save_checkpoint(payload, self.path)
 
     def on_step_end(self, trainer: GANTrainer, record: dict[str, torch.Tensor]) -> None:
@@ -93,7 +109,7 @@ class Checkpoint(Callback):
             self.save(trainer)
 
 
-def load_training_state(path: str | os.PathLike) -> tuple[dict, dict[str, Any]]:
+def load_training_state(path: str | os.PathLike) -> tuple[dict | None, dict[str, Any]]:
     """Read a file written by :class:`Checkpoint`.
 
     Parameters
@@ -103,10 +119,34 @@ def load_training_state(path: str | os.PathLike) -> tuple[dict, dict[str, Any]]:
 
     Returns
     -------
-    state : dict
-        For :meth:`GANTrainer.load_state_dict`.
+    state : dict or None
+        For :meth:`GANTrainer.load_state_dict`; None when the file was saved
+        before the networks' first step (it holds finished stages only).
     metadata : dict
         What the :class:`Checkpoint` was given as ``metadata``.
+
+    Raises
+    ------
+    ValueError
+        If the file is not a training checkpoint.
+    """
+    payload = read_training_checkpoint(path)
+    return payload["trainer"], payload["metadata"]
+
+
+def read_training_checkpoint(path: str | os.PathLike) -> dict[str, Any]:
+    """Read a file written by :class:`Checkpoint`: the whole payload.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The checkpoint file.
+
+    Returns
+    -------
+    payload : dict
+        ``"trainer"`` (the trainer's state or None), ``"metadata"`` and
+        ``"stages"`` (the finished stages' states; empty when none).
 
     Raises
     ------
@@ -120,4 +160,4 @@ def load_training_state(path: str | os.PathLike) -> tuple[dict, dict[str, Any]]:
             f"{TRAINING_CHECKPOINT_FORMAT!r}); a model saved by GANOversampler.save "
             "cannot be resumed."
         )
-    return payload["trainer"], payload["metadata"]
+    return {**payload, "stages": payload.get("stages") or {}}

@@ -4,7 +4,9 @@
 device of this process, each process's share of the samples and its own
 random stream, the class-balanced batches, the number of epochs
 ``epochs="auto"`` stands for, checkpoint selection, periodic checkpoints and
-the checks that a checkpoint to resume from was written by the same run. The
+the checks that a checkpoint to resume from was written by the same run, and
+the stages a run finishes before the networks train (a latent autoencoder),
+kept in its checkpoints so that a resumed run does not repeat them. The
 samplers hand it a way to build their trainer and the encoded samples; it knows
 nothing of sklearn or of the samplers.
 """
@@ -23,7 +25,7 @@ from torch import nn
 
 from ..data.conditions import ClassBalancedBatches
 from ..utils._random import seeded_torch
-from .callbacks import Callback, Checkpoint, load_training_state
+from .callbacks import Callback, Checkpoint, read_training_checkpoint
 from .checkpoint_selection import BestGenerator
 from .distributed import DistributedContext, local_device, rank_seed, shard_rows
 from .runtime import resolve_device
@@ -57,6 +59,9 @@ class TrainingRun:
     ----------
     resume_state : dict or None
         After :meth:`begin`, the trainer state to continue from, if any.
+    stages : dict
+        The states of the stages finished so far (see :meth:`stage`),
+        restored by :meth:`begin` from the checkpoint to resume from.
     """
 
     def __init__(
@@ -74,11 +79,18 @@ class TrainingRun:
         self.checkpoint_every = checkpoint_every
         self.resume = resume
         self.resume_state: dict | None = None
+        self.stages: dict[str, Any] = {}
+        self._checkpoint: Checkpoint | None = None
 
     @property
     def is_parallel(self) -> bool:
         """True when several processes train together."""
         return self.distributed is not None and self.distributed.is_parallel
+
+    @property
+    def is_main(self) -> bool:
+        """True on the process that shows progress and writes files (rank 0)."""
+        return self.distributed is None or self.distributed.is_main
 
     def device(self, device: str | torch.device) -> torch.device:
         """This process's device for ``device`` (``cuda:LOCAL_RANK`` under torchrun)."""
@@ -102,9 +114,40 @@ class TrainingRun:
         if self.checkpoint is None:
             return
         if self.resume and Path(self.checkpoint).is_file():
-            self.resume_state, saved = load_training_state(self.checkpoint)
-            check_same_run(saved, metadata, self.checkpoint)
-        self.callbacks.append(Checkpoint(self.checkpoint, self.checkpoint_every, metadata))
+            payload = read_training_checkpoint(self.checkpoint)
+            check_same_run(payload["metadata"], metadata, self.checkpoint)
+            self.resume_state, self.stages = payload["trainer"], dict(payload["stages"])
+        self._checkpoint = Checkpoint(
+            self.checkpoint, self.checkpoint_every, metadata, stages=self.stages
+        )
+        self.callbacks.append(self._checkpoint)
+
+    def stage(self, name: str, run: Callable[[], Any]) -> Any:
+        """The state of a stage that comes before the networks' training.
+
+        A stage restored from the checkpoint to resume from is returned as
+        saved; otherwise ``run()`` makes it, and the run's checkpoint file is
+        saved at once with it, so an interruption later does not repeat it.
+        Every checkpoint of the run holds the finished stages.
+
+        Parameters
+        ----------
+        name : str
+            The stage's key in the checkpoint, e.g. ``"autoencoder"``.
+        run : callable
+            Does the stage's work (on every process of a distributed run) and
+            returns its state: tensors and plain values.
+
+        Returns
+        -------
+        state : object
+            What ``run()`` returned, now or in the run that was interrupted.
+        """
+        if name not in self.stages:
+            self.stages[name] = run()
+            if self._checkpoint is not None and self.is_main:
+                self._checkpoint.save(None)
+        return self.stages[name]
 
     def batches(
         self, Z: torch.Tensor, codes: np.ndarray, batch_size: int, device: torch.device

@@ -155,8 +155,9 @@ def _write_samples(sampler, data: LabelledImages, folder: Path, run: dict, verbo
     """Generate each class's samples in chunks and write one series (or file) each.
 
     With ``sampler.match_moments``, each chunk is matched to the real class's
-    voxel means and spreads, as ``fit_resample`` matches its samples; the
-    chunks are of near-equal size, so none is a single unmatched sample.
+    voxel means and spreads (with ``match_values_``, to its values), as
+    ``fit_resample`` matches its samples; the chunks are of near-equal size,
+    so none is a single unmatched sample.
     """
     from tqdm.auto import tqdm
 
@@ -166,7 +167,8 @@ def _write_samples(sampler, data: LabelledImages, folder: Path, run: dict, verbo
     rows = []
     with tqdm(total=total, desc="writing", unit="series", disable=not verbose) as progress:
         for cls, n_samples in todo:
-            real = data.images[data.labels == cls] if sampler.match_moments else None
+            matched = sampler.match_moments or sampler.match_values_
+            real = data.images[data.labels == cls] if matched else None
             for chunk in np.array_split(np.arange(n_samples), -(-n_samples // CHUNK)):
                 batch = sampler.generate(len(chunk), cls, rng.randint(2**31 - 1), match_to=real)
                 for sample in data.to_physical(batch):

@@ -230,6 +230,8 @@ def _time_network(sampler, X, y, n_steps: int) -> tuple[float, int, str]:
     timer = _StepTimer(n_steps)
     started = time.perf_counter()
     sampler.fit_generator(X, y, callbacks=[timer])
+    if not timer.times:  # no network to train (architecture="interpolation"): the whole fit
+        timer.times = [time.perf_counter()]
     first = timer.times[0] - started  # set-up and the first (warm-up) step
     each = (timer.times[-1] - timer.times[0]) / max(1, len(timer.times) - 1)
     steps = timer.planned or len(timer.times)

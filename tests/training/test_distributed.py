@@ -11,7 +11,8 @@ import pytest
 import torch
 
 from ganaug import GANOversampler, TranslationOversampler
-from ganaug.datasets import load_breastmnist
+from ganaug.datasets import load_adrenalmnist3d, load_breastmnist
+from ganaug.training.callbacks import read_training_checkpoint
 from ganaug.training.distributed import (
     DistributedContext,
     detect_torchrun,
@@ -122,3 +123,27 @@ def test_two_process_ddp_style_generator_on_cpu(tmp_path):
     sampler.set_params(truncation_psi=0.0)
     samples = sampler.generate(3, 0, random_state=0)
     assert samples.shape == (3, 28, 28) and samples.dtype == np.uint8
+
+
+def test_two_process_latent_training_on_cpu(tmp_path):
+    """The latent path under torchrun: every process fits the autoencoder on all the
+    volumes with one seed and takes rank 0's weights; the networks then train in
+    parallel on the codes; the checkpoint holds the autoencoder for a resumed run."""
+    out = tmp_path / "run"
+    command = [
+        *(sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2"),
+        *("-m", "ganaug", "train", "--data", "adrenalmnist3d", "--limit", "32"),
+        *("--out", str(out), "--epochs", "2", "--batch-size", "4", "--quiet"),
+        *("--set", "latent=true", "--set", "autoencoder_steps=2"),
+    ]
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    result = subprocess.run(command, capture_output=True, text=True, timeout=240, env=env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    # 32 codes over 2 processes at 4 per batch: 4 steps per epoch on each rank
+    for rank in (0, 1):
+        assert f"rank {rank}/2 finished 8 steps" in result.stderr
+    assert "autoencoder" in read_training_checkpoint(out / "checkpoint.pt")["stages"]
+    sampler = GANOversampler.load(out / "model.pt", device="cpu")
+    assert sampler.latent_ and len(sampler.autoencoder_history_) == 2
+    samples = sampler.generate(3, 1, random_state=0, match_to=load_adrenalmnist3d().images[:8])
+    assert samples.shape == (3, 28, 28, 28) and set(np.unique(samples).tolist()) <= {0, 255}
