@@ -142,7 +142,23 @@ def fit_classifier(base, grid, X, y, data: PreparedData, method: Method, seed: i
                 f"Method {method.name!r} tunes a decision threshold, which needs two "
                 "classes; drop the threshold methods for multi-class data."
             )
-        best = TunedThresholdClassifierCV(
-            best, scoring="balanced_accuracy", cv="prefit", refit=False
-        ).fit(data.X_val, data.y_val)
+        best = _tuned_threshold(best, data)
     return best
+
+
+def _tuned_threshold(model, data: PreparedData) -> TunedThresholdClassifierCV:
+    """The fitted two-class ``model`` at the decision threshold that maximises balanced
+    accuracy on the validation split (the model itself is not refitted)."""
+    return TunedThresholdClassifierCV(
+        model, scoring="balanced_accuracy", cv="prefit", refit=False
+    ).fit(data.X_val, data.y_val)
+
+
+def tuned_predictions(model, data: PreparedData, method: Method) -> np.ndarray | None:
+    """Test-split predictions of a fitted classifier at the decision threshold tuned for
+    balanced accuracy on the validation split (never the test split): every method's
+    ``balanced_accuracy_tuned``. None for more than two classes."""
+    if len(model.classes_) != 2:
+        return None
+    tuned = model if method.threshold else _tuned_threshold(model, data)
+    return tuned.predict(data.X_test)

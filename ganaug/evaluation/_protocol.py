@@ -27,7 +27,7 @@ from sklearn.utils._param_validation import (
 from tqdm.auto import tqdm
 
 from ..datasets._splits import take_rows
-from ._classifiers import choose_classifier, fit_classifier
+from ._classifiers import choose_classifier, fit_classifier, tuned_predictions
 from ._data import (
     PreparedData,
     class_rows,
@@ -202,6 +202,7 @@ class _Protocol:
                         seed,
                         first,
                         method.label,
+                        sampler,
                         added,
                         (X_train, y_train),
                         (X_removed, y_removed),
@@ -226,10 +227,14 @@ class _Protocol:
         )
         proba = model.predict_proba(data.X_test)
         y_pred = model.predict(data.X_test)
+        tuned = tuned_predictions(model, data, method)
+        scores = classification_scores(
+            data.y_test, proba, y_pred, model.classes_, self.minority, tuned
+        )
         row = {
             "seed": seed,
             "method": method.name,
-            **classification_scores(data.y_test, proba, y_pred, model.classes_, self.minority),
+            **scores,
             "n_train": len(y_res),
             "resample_seconds": resample_seconds,
             "classifier_seconds": time.perf_counter() - started,
@@ -242,11 +247,12 @@ class _Protocol:
             row.update(counts)
         self.scores.append(row)
 
-    def _judge(self, seed, first, label, added, train, removed, X_sources) -> None:
-        """Fidelity and memorization of the samples a resampler added, per class; on
-        the first seed, a few of them for the report's grid. ``X_sources``: the rows
-        the resampler was given, which its ``source_indices_`` index (with the pool,
-        the training rows and then the pool's)."""
+    def _judge(self, seed, first, label, sampler, added, train, removed, X_sources) -> None:
+        """Fidelity and memorization of the samples a resampler added, per class (and
+        of the real ones passed through a latent sampler's autoencoder); on the first
+        seed, a few of them for the report's grid. ``X_sources``: the rows the
+        resampler was given, which its ``source_indices_`` index (with the pool, the
+        training rows and then the pool's)."""
         X_added, y_added, sources = added
         (X_train, y_train), (X_pool, y_pool) = train, removed
         data = self.data
@@ -262,6 +268,9 @@ class _Protocol:
             )
             self.quality.add_memorization(
                 seed, first, label, cls, synthetic, real, holdout, derived_from, X_sources
+            )
+            self.quality.add_reconstructions(
+                seed, label, sampler, cls, real, holdout, np.flatnonzero(y_train == cls), X_sources
             )
             if first:
                 self.sample_grid.keep(cls, label, real, synthetic, derived_from, X_sources)

@@ -24,6 +24,9 @@ from ._fidelity import (
 from ._memorization import MemorizationCheck, check_memorization
 from ._signature import change_correlation, signature_auroc
 
+# The source name of a latent sampler's real samples passed through its autoencoder.
+RECONSTRUCTED = " (reconstructed)"
+
 
 def feature_spaces(
     data: PreparedData,
@@ -165,6 +168,20 @@ class QualityRecords:
         )
         if first:
             self.distances[(label, cls)] = (check.synthetic_distances, check.holdout_distances)
+
+    def add_reconstructions(
+        self, seed: int, label: str, sampler, cls, real, holdout, real_rows, X_sources
+    ) -> None:
+        """The latent path's floor: the real samples ``real`` of class ``cls`` passed
+        through a latent sampler's autoencoder (``sampler.reconstruct``, values matched
+        as its samples' are), judged as its synthetic samples are, as
+        ``"<label> (reconstructed)"``; ``real_rows`` index them in ``X_sources``.
+        Nothing for a sampler without the latent path."""
+        if not getattr(sampler, "latent_", False):
+            return
+        rebuilt, name = sampler.reconstruct(real), f"{label}{RECONSTRUCTED}"
+        self.add_fidelity(seed, name, cls, rebuilt)
+        self.add_memorization(seed, False, name, cls, rebuilt, real, holdout, real_rows, X_sources)
 
     def _source_distances(self, check: MemorizationCheck, space, derived_from, X_train) -> dict:
         """How far samples made from real ones (translations, augmented copies) moved.

@@ -30,10 +30,25 @@ from ._figures import (
 )
 from ._memorization import COPY_FACTOR, HOLDOUT_QUANTILE, MAX_NEAR_COPY_SHARE
 from ._methods import HEADLINE_METRICS
-from ._metrics import METRICS
+from ._metrics import METRICS, TUNED
 from ._pool import POOL_COLUMNS
+from ._quality import RECONSTRUCTED
 from ._stats import TIE_TOLERANCE
 from ._verdicts import budget_note
+
+TUNED_NOTE = (
+    "balanced_accuracy_tuned: balanced accuracy at the decision threshold that maximises "
+    "it on the validation split, for every method (balanced_accuracy is at the classifier's own "
+    "threshold, which can fall anywhere when a classifier learns from duplicated or "
+    "synthetic minority samples)."
+)
+
+RECONSTRUCTED_NOTE = (
+    " A latent sampler's (reconstructed) rows: the real training samples of the class "
+    "passed through its autoencoder and value-matched as its samples are, the floor of "
+    "its samples' fidelity (and, in the memorization table, of their signature); "
+    "compare them with real-train and with the sampler's own rows."
+)
 
 
 class _Report(Protocol):
@@ -164,6 +179,8 @@ def _blocks(report: _Report, title: str, versions: dict[str, str | None]) -> lis
         _Block("h2", "All metrics (mean ± std over seeds, test split)"),
         _Block("table", _all_metrics(report)),
     ]
+    if report.scores[TUNED].notna().any():
+        blocks.append(_Block("p", TUNED_NOTE))
     blocks += _fidelity_blocks(report)
     blocks += _memorization_blocks(report)
     blocks += _sample_blocks(report)
@@ -224,6 +241,7 @@ def _all_metrics(report: _Report) -> pd.DataFrame:
                 for a, b in zip(summary[f"{m}_mean"], summary[f"{m}_std"], strict=True)
             ]
             for m in METRICS
+            if summary[f"{m}_mean"].notna().any()  # the tuned one: two classes only
         },
         index=summary.index,
     )
@@ -266,6 +284,8 @@ def _fidelity_blocks(report: _Report) -> list[_Block]:
             "their mean; the verdict above does not depend on either."
         )
     summary = report.fidelity_summary()
+    if summary.index.get_level_values("method").str.endswith(RECONSTRUCTED).any():
+        text += RECONSTRUCTED_NOTE
     return [
         _Block("h2", "Fidelity"),
         _Block("p", text),
@@ -308,15 +328,11 @@ def _memorization_blocks(report: _Report) -> list[_Block]:
     ]
     for (method, cls), flagged in summary["flagged"].items():
         if flagged:
-            note = " (duplicates by construction)" if method == "ros" else ""
-            blocks.append(
-                _Block(
-                    "p",
-                    f"FLAGGED: {method}, class {cls}: "
-                    f"{summary.loc[(method, cls), 'near_copy_share']:.0%} of its samples "
-                    f"are near-copies of training samples{note}.",
-                )
-            )
+            copies = method == "ros" or method.endswith(RECONSTRUCTED)
+            share = summary.loc[(method, cls), "near_copy_share"]
+            note = " (copies by construction)" if copies else ""
+            text = f"{share:.0%} of its samples are near-copies of training samples{note}."
+            blocks.append(_Block("p", f"FLAGGED: {method}, class {cls}: {text}"))
     space = "pixels" if report.sample_shape is not None else report.settings["feature_spaces"][0]
     for (method, cls), (synthetic, holdout) in report.distances.items():
         threshold = report.memorization.query("method == @method")["threshold"].iloc[0]

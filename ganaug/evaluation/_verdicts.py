@@ -13,6 +13,7 @@ from ._methods import (
     NOT_SYNTHETIC,
     REFERENCES,
 )
+from ._metrics import TUNED
 from ._stats import paired_lift
 
 
@@ -54,18 +55,43 @@ def verdicts(report: Any) -> list[str]:
                 sentences.append(
                     _compared(scores, metric, means, method, twin, "the same without the pool")
                 )
+    if references and TUNED in scores and scores[TUNED].notna().any():
+        sentences += _tuned_disagreements(scores, candidates, references)
     return sentences
+
+
+def _tuned_disagreements(scores, candidates: list[str], references: list[str]) -> list[str]:
+    """A sentence for each method whose balanced accuracy reads otherwise at the
+    decision threshold tuned on the validation split than at the classifier's own."""
+    words = {}
+    for metric in ("balanced_accuracy", TUNED):
+        means = scores.groupby("method")[metric].mean()
+        best = max(references, key=lambda m: means[m])
+        lift = paired_lift(scores, metric, baseline=best)
+        words[metric] = (means, best, {m: _word(lift.loc[m]) for m in candidates})
+    means, best, tuned = words[TUNED]
+    untuned = words["balanced_accuracy"][2]
+    return [
+        _compared(scores, TUNED, means, method, best, "the best simple alternative")
+        + f" At the classifier's own threshold it {untuned[method]} its best simple alternative."
+        for method in candidates
+        if tuned[method] != untuned[method]
+    ]
+
+
+def _word(row) -> str:
+    """``beats``, ``is worse than`` or ``is not distinguishable from``, by the 95% CI."""
+    if row.ci_low > 0:
+        return "beats"
+    if row.ci_high < 0:
+        return "is worse than"
+    return "is not distinguishable from"
 
 
 def _compared(scores, metric: str, means, method: str, other: str, what: str) -> str:
     """One sentence: ``method`` against ``other``, paired by seed, on ``metric``."""
     row = paired_lift(scores, metric, baseline=other).loc[method]
-    if row.ci_low > 0:
-        word = "beats"
-    elif row.ci_high < 0:
-        word = "is worse than"
-    else:
-        word = "is not distinguishable from"
+    word = _word(row)
     p_value = "n/a" if np.isnan(row.p_value) else f"{row.p_value:.3f}"
     return (
         f"On {metric}, {method} ({means[method]:.3f}) {word} {what}, {other} "
