@@ -15,14 +15,21 @@ them all (``SharedFitGAN``). Each is scored on the same paired seeds as the
 simple baselines, for the CNN (``auto``) and the logistic-regression pipeline,
 and compared with ROS by a paired t-test; ``--out`` also writes the reports,
 whose ``scores.csv`` allows other paired comparisons.
+
+The latent arms (``LATENT``, issue 33) are the product samplers on the latent
+path. ``--autoencoder-cache DIR`` keeps each fitted autoencoder on disk, keyed
+by the data, its seed and settings, so the arms of one seed (and later runs)
+fit it once; the samples and scores are bitwise those of an uncached run.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import time
 from collections import defaultdict
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -32,13 +39,14 @@ from m2m import M2mOversampler  # issue 22's classifier-guided arm
 
 from ganaug import AugmentedRandomOverSampler, GANOversampler, TranslationOversampler
 from ganaug.datasets import load_splits
-from ganaug.evaluation import evaluate_lift
+from ganaug.evaluation import CNNClassifier, evaluate_lift
 from ganaug.evaluation._data import minority_target
 from ganaug.nets import CHANNELS_LAST
 from ganaug.nets.translation import TranslationGenerator
+from ganaug.over_sampling import _network
 from ganaug.over_sampling._gan import AUTO_STEPS
+from ganaug.over_sampling._latent import LatentEncoder, _digest
 from ganaug.over_sampling._sample_choice import match_moments
-from ganaug.utils._random import draw_seed
 
 VARIANTS = {  # name: GANOversampler parameters
     "gan-pure": {"synthetic_share": 1.0, "reject_outliers": False},
@@ -113,6 +121,25 @@ AUGMENTED = {  # name: AugmentedRandomOverSampler parameters (classical augmenta
     # geometry only: no gamma or noise (AdrenalMNIST3D's volumes are binary masks)
     "ros-augment-geometric": {"balance_synthetic": 1.0, "gamma": 0.0, "noise": 0.0},
 }
+# The latent path (issue 33): name -> (GAN or translation, parameters). The screens'
+# latent SMOTE mixed a quarter, no outlier filter and no moment matching of the codes;
+# its twin with the sampler's defaults for those two; the latent GAN and translator
+# with the samplers' defaults on the latent path (and the GAN's samples raw).
+LATENT = {
+    "latent-interp-mix25": (
+        "gan",
+        {
+            "architecture": "interpolation",
+            "reject_outliers": False,
+            "match_moments": False,
+            "synthetic_share": 0.25,
+        },
+    ),
+    "latent-interp-defaults": ("gan", {"architecture": "interpolation"}),
+    "latent-gan-mix25": ("gan", {}),
+    "latent-gan-mix25-raw": ("gan", {"reject_outliers": False, "match_moments": False}),
+    "latent-trans-mix25": ("translation", {}),
+}
 BASELINES = ["none", "class-weight", "ros", "smote", "oracle"]
 
 _FITS: dict = {}
@@ -138,8 +165,9 @@ class SharedFit:
     """Mixin for a network sampler that reuses the networks of an identical earlier fit.
 
     Variants that differ only in ``SAMPLE_CHOICE_PARAMS`` train the same networks;
-    the first fit is kept and later ones take it (drawing the same seed from the
-    random state, so the samples are those a fresh fit would give).
+    the first fit is kept and later ones take it (leaving the random state where
+    the fit left it: one draw for the training seed, two on the latent path, so
+    the samples are those a fresh fit would give).
     """
 
     def fit_family(self) -> str:
@@ -157,13 +185,15 @@ class SharedFit:
             repr(sorted(training.items())),
         )
         if key in _FITS:
-            draw_seed(rng)  # the draw a fit makes for its training seed
-            for name, value in _FITS[key].items():
+            fitted, state = _FITS[key]
+            rng.set_state(state)  # the draws the fit made (its seeds)
+            for name, value in fitted.items():
                 setattr(self, name, value)
             return
         before = set(vars(self))
         super()._fit_generator(X, y, rng, run)
-        _FITS[key] = {name: getattr(self, name) for name in set(vars(self)) - before}
+        fitted = {name: getattr(self, name) for name in set(vars(self)) - before}
+        _FITS[key] = (fitted, rng.get_state())
 
 
 class SharedFitTranslation(SharedFit, TranslationOversampler):
@@ -244,6 +274,53 @@ class MatchFirstGAN(SharedFitGAN):
         return super()._chosen_codes(codes, real, n_synthetic, cls)
 
 
+class CachedLatentEncoder(LatentEncoder):
+    """LatentEncoder whose fitted autoencoders are kept on disk (benchmarks only).
+
+    The key is the data, the autoencoder's seed and steps, the image encoder's
+    state, AMP, the device type and torch's thread count: every input of the
+    fit. A hit restores the weights and the codes of the fitted samples
+    computed during the fit, so later samples and scores are bitwise those of
+    an uncached fit.
+    """
+
+    folder: Path | None = None
+
+    def _key(self, X) -> str:
+        parts = (
+            _digest(X),
+            self.steps,
+            self.random_state,
+            repr(self.images.to_state()),
+            self.amp,
+            self.device.type,
+            torch.get_num_threads(),
+            torch.__version__,
+        )
+        return hashlib.sha1(repr(parts).encode()).hexdigest()[:20]
+
+    def fit(self, X, distributed=None):
+        path = self.folder / f"autoencoder-{self._key(X)}.pt"
+        if path.exists():
+            saved = torch.load(path, weights_only=True)
+            fitted = LatentEncoder.from_state(saved["state"], self.device)
+            self.trainer_, self.mean_, self.std_ = fitted.trainer_, fitted.mean_, fitted.std_
+            self._cache = (_digest(X), saved["codes"].numpy())
+            return self
+        super().fit(X, distributed)
+        tmp = path.with_suffix(f".tmp{os.getpid()}")
+        torch.save({"state": self.to_state(), "codes": torch.from_numpy(self._cache[1])}, tmp)
+        tmp.replace(path)
+        return self
+
+
+def cache_autoencoders(folder: str) -> None:
+    """Make the network samplers' latent path fit through :class:`CachedLatentEncoder`."""
+    CachedLatentEncoder.folder = Path(folder)
+    CachedLatentEncoder.folder.mkdir(parents=True, exist_ok=True)
+    _network.LatentEncoder = CachedLatentEncoder
+
+
 # others: SharedFitGAN, SharedFitTranslation
 SAMPLER_CLASSES = {
     "gan-mix25-match-first": MatchFirstGAN,
@@ -269,18 +346,22 @@ def versus_ros(report, metric: str) -> pd.DataFrame:
 
 
 def table(report) -> str:
-    """Markdown table: AUROC and balanced accuracy, each against ROS."""
-    auroc, ba = versus_ros(report, "auroc"), versus_ros(report, "balanced_accuracy")
+    """Markdown table: AUROC, balanced accuracy at the classifier's threshold and at
+    the one tuned on the validation split, each against ROS."""
+    metrics = ["auroc", "balanced_accuracy", "balanced_accuracy_tuned"]
+    frames = [versus_ros(report, metric) for metric in metrics]
     lines = [
-        "| method | AUROC | vs ROS [95% CI] | p | balanced acc. | vs ROS [95% CI] | p |",
-        "|---|---|---|---|---|---|---|",
+        "| method | AUROC | vs ROS [95% CI] | p | balanced acc. | vs ROS [95% CI] | p "
+        "| BA tuned | vs ROS [95% CI] | p |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for method in auroc.index:
-        a, b = auroc.loc[method], ba.loc[method]
-        lines.append(
-            f"| {method} | {a.auroc:.3f} | {a['vs ROS']:+.3f} {a['95% CI']} | {a.p:.3f} "
-            f"| {b.balanced_accuracy:.3f} | {b['vs ROS']:+.3f} {b['95% CI']} | {b.p:.3f} |"
-        )
+    for method in frames[0].index:
+        cells = [
+            f"{f.loc[method, m]:.3f} | {f.loc[method, 'vs ROS']:+.3f} "
+            f"{f.loc[method, '95% CI']} | {f.loc[method, 'p']:.3f}"
+            for m, f in zip(metrics, frames, strict=True)
+        ]
+        lines.append(f"| {method} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
@@ -298,15 +379,42 @@ def main() -> None:
         "--variants",
         nargs="+",
         default=list(VARIANTS),
-        choices=[*VARIANTS, *AUGMENTED, *TRANSLATION, "m2m"],
+        choices=[*VARIANTS, *AUGMENTED, *TRANSLATION, *LATENT, "m2m"],
+    )
+    parser.add_argument(
+        "--autoencoder-steps",
+        type=int,
+        default=None,
+        help="the latent arms' autoencoder_steps (default: theirs, 'auto')",
+    )
+    parser.add_argument(
+        "--autoencoder-cache",
+        default=None,
+        help="keep the latent arms' fitted autoencoders in this folder (see CachedLatentEncoder)",
+    )
+    parser.add_argument(
+        "--cnn-steps", type=int, default=None, help="the CNN's steps (default: its own)"
+    )
+    parser.add_argument(
+        "--no-fidelity", action="store_true", help="skip fidelity (FID etc.) for speed"
     )
     parser.add_argument(
         "--out", default=None, help="also write each classifier's report to OUT-<classifier>"
     )
     args = parser.parse_args()
     splits = load_splits(args.data)
+    if args.autoencoder_cache:
+        cache_autoencoders(args.autoencoder_cache)
     samplers = {}
     for name in args.variants:
+        if name in LATENT:
+            family, params = LATENT[name]
+            params = {"latent": True, **params}
+            if args.autoencoder_steps is not None:
+                params["autoencoder_steps"] = args.autoencoder_steps
+            cls = SharedFitGAN if family == "gan" else SharedFitTranslation
+            samplers[name] = cls(**params)
+            continue
         if name in AUGMENTED:
             samplers[name] = AugmentedRandomOverSampler(**AUGMENTED[name])
             continue
@@ -327,6 +435,7 @@ def main() -> None:
             params["epochs"] = epochs_for(splits, args.ratio, params.pop("steps_factor"))
         samplers[name] = SAMPLER_CLASSES.get(name, SharedFitGAN)(**params)
     methods = BASELINES[:-1] + list(samplers) + BASELINES[-1:]
+    cnn = "auto" if args.cnn_steps is None else CNNClassifier(n_steps=args.cnn_steps)
     for classifier in args.classifiers:
         ACCEPTANCE.clear()
         started = time.perf_counter()
@@ -339,11 +448,12 @@ def main() -> None:
             y_val=splits.y_val,
             methods=methods,
             samplers=samplers,
-            classifier=LOGISTIC if classifier == "logistic" else "auto",
+            classifier=LOGISTIC if classifier == "logistic" else cnn,
             param_grid=LOGISTIC_GRID if classifier == "logistic" else None,
             imbalance_ratio=args.ratio,
             n_seeds=args.seeds,
             random_state=args.first_seed,
+            fidelity=not args.no_fidelity,
         )
         minutes = (time.perf_counter() - started) / 60
         seeds = f"seeds {args.first_seed}-{args.first_seed + args.seeds - 1}"
