@@ -306,6 +306,7 @@ class CachedLatentEncoder(LatentEncoder):
             fitted = LatentEncoder.from_state(saved["state"], self.device)
             self.trainer_, self.mean_, self.std_ = fitted.trainer_, fitted.mean_, fitted.std_
             self._cache = (_digest(X), saved["codes"].numpy())
+            self.loaded_ = True
             return self
         super().fit(X, distributed)
         tmp = path.with_suffix(f".tmp{os.getpid()}")

@@ -12,8 +12,9 @@ mean AUROC (balanced accuracy), then the three goals for the arm, each
 judged by a paired t-test over the folder's seeds:
 
 - **never does harm**: the arm minus ROS, and minus augmented ROS
-  (``ros-augment-balanced``) where the folder has it, AUROC and balanced
-  accuracy; "harm" when either is significantly below zero (p < 0.05);
+  (``ros-augment-balanced``, ``ros-augment``) where the folder has it, AUROC
+  and balanced accuracy; "harm" when either is significantly below zero
+  (p < 0.05);
 - **AUROC**: at 1:25 and scarcer, half the ROS-to-oracle gap above ROS, judged
   per seed (the arm minus the midpoint of ROS and the oracle); at 1:10, the
   best of ROS, SMOTE, class weights and augmented ROS (the arm minus that
@@ -23,7 +24,14 @@ judged by a paired t-test over the folder's seeds:
 
 A goal reads "met" when the mean difference is at least 0, "below, n.s." when
 it is below 0 but not significantly (for a method as the goal: a match), and
-"below" when significantly below.
+"below" when significantly below; each difference comes with its paired 95% CI.
+
+Where the scores have ``balanced_accuracy_tuned`` (balanced accuracy at the
+decision threshold tuned on the validation split; issue 33), the row also
+judges it: against ROS (and augmented ROS), and as a third goal against the
+best of class weights and ROS by that metric. At 1:25 and scarcer the row also
+gives the arm against the best simple alternative's AUROC (ROS, SMOTE, class
+weights, augmented ROS), issue 33's goal at 1:25.
 """
 
 from __future__ import annotations
@@ -36,10 +44,10 @@ import pandas as pd
 from scipy import stats
 
 SIMPLE = ["none", "class-weight", "ros", "smote"]
-# ablate_quality's name for AugmentedRandomOverSampler's defaults (augmented copies
-# in every class): a floor like ROS and, at 1:10, a rival, where a folder has it.
-AUGMENTED_ROS = "ros-augment-balanced"
-METRICS = ["auroc", "balanced_accuracy"]
+# ablate_quality's names for AugmentedRandomOverSampler (augmented copies in every
+# class; the minority's only): a floor like ROS and a rival, where a folder has it.
+AUGMENTED_ROS = ("ros-augment-balanced", "ros-augment")
+METRICS = ["auroc", "balanced_accuracy", "balanced_accuracy_tuned"]
 
 
 def p_value(differences: pd.Series) -> float:
@@ -51,11 +59,18 @@ def significant(differences: pd.Series) -> bool:
     return p_value(differences) < 0.05
 
 
+def interval(differences: pd.Series) -> str:
+    """Mean per-seed difference and its paired Student t 95% interval."""
+    mean, n = differences.mean(), len(differences)
+    half = stats.t.ppf(0.975, n - 1) * differences.std(ddof=1) / n**0.5 if n > 1 else 0.0
+    return f"{mean:+.3f} [{mean - half:+.3f}, {mean + half:+.3f}]"
+
+
 def verdict(differences: pd.Series) -> str:
-    """Mean per-seed difference to the goal, its p-value, and the reading."""
+    """Mean per-seed difference to the goal, its CI and p-value, and the reading."""
     mean = differences.mean()
     reading = "met" if mean >= 0 else ("below" if significant(differences) else "below, n.s.")
-    return f"{mean:+.3f} (p = {p_value(differences):.2f}): {reading}"
+    return f"{interval(differences)} (p = {p_value(differences):.2f}): {reading}"
 
 
 def read_scores(folder: str) -> tuple[pd.DataFrame, str]:
@@ -80,34 +95,47 @@ def goal_row(folder: str, gan: str) -> dict | None:
     if gan not in set(scores["method"]):
         return None
     ratio = float(re.search(r"1:([\d.]+)", case).group(1))
+    metrics = [m for m in METRICS if m in scores and scores[m].notna().any()]
     wide = {
-        metric: scores.pivot(index="seed", columns="method", values=metric) for metric in METRICS
+        metric: scores.pivot(index="seed", columns="method", values=metric) for metric in metrics
     }
     auroc, balanced = wide["auroc"], wide["balanced_accuracy"]
-    augmented = [AUGMENTED_ROS] if AUGMENTED_ROS in auroc else []
+    tuned = wide.get("balanced_accuracy_tuned")
+    augmented = [m for m in AUGMENTED_ROS if m in auroc]
     methods = [m for m in [*SIMPLE, *augmented, "oracle"] if m in auroc]
-    row = {"case": case, "arm": gan}
-    row.update({m: f"{auroc[m].mean():.3f} ({balanced[m].mean():.3f})" for m in methods})
-    row["arm AUROC (BA)"] = f"{auroc[gan].mean():.3f} ({balanced[gan].mean():.3f})"
+    names = "AUROC (BA" + (", BA tuned)" if tuned is not None else ")")
+    row = {"case": case, "arm": gan, "means": names}
+    row.update({m: _means(wide, m) for m in methods})
+    row[f"arm {names}"] = _means(wide, gan)
     for floor in ["ros", *augmented]:
-        auroc_lift, balanced_lift = auroc[gan] - auroc[floor], balanced[gan] - balanced[floor]
-        harm = any(lift.mean() < 0 and significant(lift) for lift in (auroc_lift, balanced_lift))
-        row[f"arm - {floor}, AUROC (BA)"] = (
-            f"{auroc_lift.mean():+.3f} ({balanced_lift.mean():+.3f}): "
-            f"{'harm' if harm else 'no harm'}"
+        lifts = [table[gan] - table[floor] for table in wide.values()]
+        harm = any(lift.mean() < 0 and significant(lift) for lift in lifts)
+        row[f"arm - {floor}, {names}"] = (
+            " / ".join(interval(lift) for lift in lifts) + f": {'harm' if harm else 'no harm'}"
         )
+    simple = ["ros", "smote", "class-weight", *augmented]
+    best = max(simple, key=lambda m: auroc[m].mean())
     if ratio >= 25:
         row["AUROC goal"] = "half the gap to the oracle: " + verdict(
             auroc[gan] - (auroc["ros"] + auroc["oracle"]) / 2
         )
+        row["AUROC vs best simple"] = f"{best}: " + verdict(auroc[gan] - auroc[best])
         rivals = ["class-weight", "ros"]
     else:
-        best = max(["ros", "smote", "class-weight", *augmented], key=lambda m: auroc[m].mean())
         row["AUROC goal"] = f"{best}: " + verdict(auroc[gan] - auroc[best])
         rivals = ["class-weight", "ros", "smote"]
     best = max(rivals, key=lambda m: balanced[m].mean())
     row["BA goal"] = f"{best}: " + verdict(balanced[gan] - balanced[best])
+    if tuned is not None:
+        best = max(rivals, key=lambda m: tuned[m].mean())
+        row["BA tuned goal"] = f"{best}: " + verdict(tuned[gan] - tuned[best])
     return row
+
+
+def _means(wide: dict, method: str) -> str:
+    """A method's mean AUROC (balanced accuracy[, tuned])."""
+    auroc, *others = (f"{table[method].mean():.3f}" for table in wide.values())
+    return f"{auroc} ({', '.join(others)})"
 
 
 def main() -> None:
