@@ -160,5 +160,13 @@ def tuned_predictions(model, data: PreparedData, method: Method) -> np.ndarray |
     ``balanced_accuracy_tuned``. None for more than two classes."""
     if len(model.classes_) != 2:
         return None
-    tuned = model if method.threshold else _tuned_threshold(model, data)
-    return tuned.predict(data.X_test)
+    if method.threshold:
+        return model.predict(data.X_test)
+    try:
+        return _tuned_threshold(model, data).predict(data.X_test)
+    except ValueError as error:
+        if "constant predictions" not in str(error):
+            raise
+        # Every validation score is the same (a saturated CNN): no threshold separates
+        # them, so the classifier's own predictions are the tuned ones.
+        return model.predict(data.X_test)

@@ -69,6 +69,36 @@ def test_the_tuned_threshold_comes_from_the_validation_labels(table):
     assert not np.array_equal(scores[TUNED], shuffled[TUNED])
 
 
+class ConstantOnValidation(LogisticRegression):
+    """A classifier whose probabilities saturate on the validation split, as a float32
+    softmax CNN's do at 1:50."""
+
+    def predict_proba(self, X):
+        proba = super().predict_proba(X)
+        return np.tile([1.0, 0.0], (len(X), 1)) if len(X) == self.n_validation else proba
+
+
+def test_a_saturated_classifier_keeps_its_own_predictions_as_the_tuned_ones(table):
+    X, y, X_val, y_val, X_test, y_test = table
+    ConstantOnValidation.n_validation = len(X_val)  # a class attribute survives clone
+    classifier = ConstantOnValidation(C=0.001, max_iter=1000)
+    scores = evaluate_lift(
+        X,
+        y,
+        X_test,
+        y_test,
+        X_val=X_val,
+        y_val=y_val,
+        methods=["none"],
+        classifier=classifier,
+        imbalance_ratio=20,
+        n_seeds=1,
+        fidelity=False,
+        verbose=0,
+    ).scores
+    np.testing.assert_array_equal(scores[TUNED], scores["balanced_accuracy"])
+
+
 def test_more_than_two_classes_have_no_tuned_score(tmp_path):
     rng = np.random.default_rng(0)
     X, y = rng.normal(size=(300, 5)), np.repeat([0, 1, 2], [200, 60, 40])
