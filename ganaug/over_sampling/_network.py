@@ -180,11 +180,12 @@ class NetworkOversampler(SyntheticOversampler):
     encoder in a :class:`~ganaug.over_sampling._latent.LatentEncoder`), then
     the training run. The unlabelled rows (``_X_unlabelled``) join the
     encoder's and the autoencoder's fit and every training batch, and come
-    back pseudo-labelled in ``transduction_``. Subclasses implement :meth:`_build_networks` and
-    :meth:`_make_trainer`, set ``_auto_steps_by_kind`` (generator updates
-    ``epochs="auto"`` aims for, per :meth:`_data_kind`), may override the
-    template's other hooks, and name in ``SAMPLE_CHOICE_PARAMS`` the
-    parameters that only choose among the trained generator's samples.
+    back pseudo-labelled in ``transduction_``. Subclasses implement
+    :meth:`_build_networks` and :meth:`_make_trainer`, set
+    ``_auto_steps_by_kind`` (generator updates ``epochs="auto"`` aims for,
+    per :meth:`_data_kind`), may override the template's other hooks, and
+    name in ``SAMPLE_CHOICE_PARAMS`` the parameters that only choose among
+    the trained generator's samples.
     """
 
     _parameter_constraints: dict = {
