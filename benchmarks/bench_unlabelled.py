@@ -25,6 +25,16 @@ markdown rows for BENCHMARKS.md and the issue's four judgements:
 - it is never significantly below ROS;
 - speed: its fit with the pool against the fit without (pool size over labelled size).
 
+The semi-supervised designs are samplers of their own: ``gan-pseudo`` and
+``translation-pseudo`` (``semi_supervised="pseudo-labels"``), ``gan-k1`` and
+``translation-k1`` (``"k-plus-one"``). Name them in ``--pool-only`` to run only
+their ``+pool`` arm, judged against the plain sampler without the pool (pseudo-labels
+without a pool train as the plain sampler, bitwise). A screen:
+
+    OMP_NUM_THREADS=1 .venv/bin/python benchmarks/bench_unlabelled.py \
+        --case breastmnist-cnn --ratios 50 --shares 0.3 --seeds 3 \
+        --samplers gan gan-pseudo gan-k1 translation --pool-only gan-pseudo gan-k1
+
 ``--seeds 1 --epochs 1 --cnn-steps 5`` is a smoke test of the script, not a result.
 """
 
@@ -32,6 +42,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -48,20 +59,31 @@ CASES = {  # data, classifier, ratios, shares, seeds: the issue's judgement rows
 }
 SAMPLERS = {
     "gan": GANOversampler,
+    "gan-pseudo": partial(GANOversampler, semi_supervised="pseudo-labels"),
+    "gan-k1": partial(GANOversampler, semi_supervised="k-plus-one"),
     "translation": TranslationOversampler,
+    "translation-pseudo": partial(TranslationOversampler, semi_supervised="pseudo-labels"),
+    "translation-k1": partial(TranslationOversampler, semi_supervised="k-plus-one"),
     "ros-augment": AugmentedRandomOverSampler,
 }
 CW = "+class-weight"
 REFERENCE, SELF_TRAINING = f"ros{CW}", f"self-training{CW}"
 
 
-def methods_for(samplers: list[str]) -> list[str]:
-    """Every arm with class weights: the references, each sampler without and with the
-    pool, the oracle."""
+def methods_for(samplers: list[str], pool_only: tuple[str, ...] = ()) -> list[str]:
+    """Every arm with class weights: the references, each sampler without (unless
+    ``pool_only`` names it) and with the pool, the oracle."""
     arms = ["none", "class-weight", REFERENCE, SELF_TRAINING]
     for name in samplers:
-        arms += [f"{name}{CW}", f"{name}+pool{CW}"]
+        arms += [f"{name}{CW}", f"{name}+pool{CW}"][name in pool_only :]
     return [*arms, "oracle"]
+
+
+def _twin(name: str, arms) -> str:
+    """The arm without the pool that sampler ``name``'s pool arm is judged against:
+    its own, or the plain sampler's for a design run with the pool only."""
+    own = f"{name}{CW}"
+    return own if own in arms else f"{name.split('-')[0]}{CW}"
 
 
 def rows(report) -> str:
@@ -101,7 +123,7 @@ def judgements(report, samplers: list[str]) -> list[str]:
     best = max(pooled, key=lambda m: means[m])
     gap = means["oracle"] - means[REFERENCE]
     reached = means[best] - means[REFERENCE]
-    twin = best.replace("+pool", "")
+    twin = _twin(best.split("+")[0], means.index)
     lines = [
         f"best arm with the pool: {best} ({means[best]:.3f}); oracle - ROS {gap:+.3f}, "
         f"{best} - ROS {reached:+.3f}: "
@@ -115,7 +137,7 @@ def judgements(report, samplers: list[str]) -> list[str]:
     pool = scores.groupby("method")["pool_used"].mean()
     n_labelled = scores.groupby("method")["n_train"].mean()["none"]
     for name in samplers:
-        with_pool, without = seconds[f"{name}+pool{CW}"], seconds[f"{name}{CW}"]
+        with_pool, without = seconds[f"{name}+pool{CW}"], seconds[_twin(name, seconds.index)]
         lines.append(
             f"speed, {name}: {with_pool:.1f} s with a pool of {pool[f'{name}+pool{CW}']:.0f} "
             f"({pool[f'{name}+pool{CW}'] / n_labelled:.1f}x the {n_labelled:.0f} labelled "
@@ -141,6 +163,9 @@ def main() -> None:
     parser.add_argument("--shares", type=float, nargs="+", help="default: 0.3 0.5")
     parser.add_argument("--seeds", type=int, help="default: the case's (10, or 6 in 3D)")
     parser.add_argument("--samplers", nargs="+", default=["gan", "translation"], choices=SAMPLERS)
+    parser.add_argument(
+        "--pool-only", nargs="*", default=(), choices=SAMPLERS, help="only their +pool arm"
+    )
     parser.add_argument("--epochs", type=int, help="sampler epochs (default: 'auto')")
     parser.add_argument("--cnn-steps", type=int, help="CNN steps (default: its own, 300)")
     parser.add_argument("--device", default="auto")
@@ -166,7 +191,7 @@ def main() -> None:
                 splits.y_test,
                 X_val=splits.X_val,
                 y_val=splits.y_val,
-                methods=methods_for(args.samplers),
+                methods=methods_for(args.samplers, tuple(args.pool_only)),
                 samplers=_samplers(args.samplers, args.epochs),
                 classifier=classifier,
                 param_grid=grid,

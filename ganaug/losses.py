@@ -87,6 +87,27 @@ def mode_seeking_penalty(
     return 1.0 / ((sample_distance / noise_distance).mean() + 1e-5)
 
 
+def k_plus_one_real(class_logits: torch.Tensor) -> torch.Tensor:
+    """Semi-supervised GAN (Salimans et al. 2016): real samples are not of the fake class.
+
+    ``class_logits`` are the ``K`` real classes' logits; the fake class's
+    logit is fixed at 0, so a sample is real with probability
+    ``Z / (Z + 1)``, ``Z = sum(exp(logits))``. The loss is that probability's
+    negative log, which needs no label: an unlabelled real sample pushes
+    probability onto the real classes, whichever they are.
+    """
+    return F.softplus(-torch.logsumexp(class_logits, dim=1)).mean()
+
+
+def k_plus_one_fake(class_logits: torch.Tensor) -> torch.Tensor:
+    """Semi-supervised GAN (Salimans et al. 2016): generated samples are of the fake class.
+
+    The negative log of the fake class's probability ``1 / (Z + 1)`` (see
+    :func:`k_plus_one_real`).
+    """
+    return F.softplus(torch.logsumexp(class_logits, dim=1)).mean()
+
+
 def r1_penalty(real_logits: torch.Tensor, real_inputs: torch.Tensor) -> torch.Tensor:
     """R1: mean squared gradient norm of D at real samples (Mescheder et al. 2018).
 

@@ -20,6 +20,12 @@ class ProjectionHead(nn.Module):
     separate linear classifier on the same features (the auxiliary classifier
     of AC-GAN, Odena et al. 2017), which the trainer can use to keep samples
     recognisable as their class.
+
+    A label below 0 marks an unlabelled sample (scikit-learn's -1): its
+    adversarial logit is the unconditional part ``w . h`` alone, the
+    projection's estimate of how real the sample is whatever its class
+    (Miyato & Koyama 2018 split the logit so); its class logits are as for
+    any sample.
     """
 
     def __init__(self, features: int, n_classes: int, spectral_norm: bool) -> None:
@@ -30,7 +36,12 @@ class ProjectionHead(nn.Module):
 
     def forward(self, h: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Return the adversarial logits ``(n,)`` and class logits ``(n, n_classes)``."""
-        logits = self.linear(h).squeeze(1) + (self.embed(y) * h).sum(dim=1)
+        # An unlabelled sample's class embedding is zeroed. The mask acts on the
+        # embedding, not on h: with every label a class, h's gradients arrive in
+        # the order they did without it, so training is bitwise as before.
+        embedded = self.embed(y.clamp(min=0))
+        embedded = embedded * (y >= 0).unsqueeze(1).to(embedded.dtype)
+        logits = self.linear(h).squeeze(1) + (embedded * h).sum(dim=1)
         return logits, self.classifier(h)
 
 

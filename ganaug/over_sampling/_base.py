@@ -105,7 +105,10 @@ class SyntheticOversampler(BaseOverSampler):
     ones (rows labelled -1, checked as ``X`` is; none with
     ``unlabelled=None``): whatever learns without labels (an autoencoder, a
     discriminator's real/fake head) may read it there, on both paths that fit
-    (:meth:`_fit_synthesis`, and a network sampler's training-only fit).
+    (:meth:`_fit_synthesis`, and a network sampler's training-only fit). A
+    subclass that gives unlabelled rows a class leaves, per unlabelled row,
+    its class or -1 in ``self._pool_labels``; ``transduction_`` then labels
+    every input row.
     """
 
     _parameter_constraints: dict = {
@@ -250,7 +253,7 @@ class SyntheticOversampler(BaseOverSampler):
         arrays = ArraysTransformer(X, y)
         X, y, binarize_y, unlabelled = self._check_labelled(X, y)
         # They describe this call's output only (a training-only fit returns none).
-        for name in ("source_indices_", "synthetic_mask_"):
+        for name in ("source_indices_", "synthetic_mask_", "transduction_"):
             self.__dict__.pop(name, None)
         self._X_unlabelled = X[unlabelled]
         labelled = ~unlabelled if unlabelled.any() else slice(None)  # no copy without any
@@ -258,6 +261,10 @@ class SyntheticOversampler(BaseOverSampler):
             output = self._fit_resample(X[labelled], y[labelled], **params)
         finally:
             del self._X_unlabelled
+            pool_labels = self.__dict__.pop("_pool_labels", None)
+        if pool_labels is not None:  # as SelfTrainingClassifier's: every input row's label
+            self.transduction_ = y.copy()
+            self.transduction_[unlabelled] = pool_labels
         X_res, y_res = self._place_unlabelled(X, y, unlabelled, *output[:2])
         if binarize_y:
             y_res = label_binarize(y_res, classes=np.unique(y[~unlabelled]))

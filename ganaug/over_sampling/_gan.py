@@ -31,6 +31,7 @@ from ..utils._validation import (
     check_sample_count,
     class_label,
 )
+from ._generation import generate_codes, slerp
 from ._latent import LatentInterpolation
 from ._network import LATENT_DEFAULT, NetworkOversampler
 from ._sample_choice import inside_real_manifold, match_moments
@@ -39,8 +40,6 @@ from ._sample_choice import inside_real_manifold, match_moments
 # defaults to learn on small medical sets within a few CPU minutes (BENCHMARKS.md).
 # On the latent path's small codes a step is cheap: 2000 as in the latent screen.
 AUTO_STEPS = {"table": 1500, "image": 1200, "volume": 300, "latent": 2000}
-# Elements generated per forward pass when sampling (bounds memory).
-GENERATION_ELEMENTS = 2**22
 # checkpoint_selection="kid": generated samples per class and score.
 SELECTION_SAMPLES = 500
 # Parameters that choose which new samples fit_resample returns from the
@@ -79,6 +78,7 @@ _SYNTHETIC_SHARE_EVIDENCE = """Keep the default to train a classifier: synthetic
         balanced="The outlier filter and moment matching apply to the synthetic\n"
         "        samples of every class, each against the class's real samples.",
         and_tables=" and for tables",
+        pool_translation="",
     ),
 )
 class GANOversampler(NetworkOversampler):
@@ -217,6 +217,10 @@ class GANOversampler(NetworkOversampler):
 
     {match_values}
 
+    {semi_supervised}
+
+    {pseudo_label_threshold}
+
     checkpoint_selection : {{"last", "kid"}}, default="last"
         Which generator to keep. ``"last"``: the averaged generator after the
         last step. ``"kid"``: 20 times during training (and at the last
@@ -318,6 +322,14 @@ class GANOversampler(NetworkOversampler):
     match_values_ : bool
         Whether synthetic samples are mapped onto their class's real values.
 
+    transduction_ : ndarray of shape (n_samples,)
+        The label of every input row: its own, or for a row labelled -1 the
+        class it joined (``semi_supervised="pseudo-labels"``), else -1.
+
+    pseudo_label_shares_ : dict or None
+        With ``semi_supervised="pseudo-labels"``: per class, the share of the
+        unlabelled rows that joined it; None otherwise.
+
     value_kind_ : str or None
         With ``match_values_``: ``"mask"``, ``"discrete"`` or
         ``"continuous"``, the kind of values of ``X`` (see
@@ -406,6 +418,8 @@ class GANOversampler(NetworkOversampler):
         reject_outliers=True,
         match_moments=True,
         match_values="auto",
+        semi_supervised=None,
+        pseudo_label_threshold=0.9,
         checkpoint_selection="last",
         n_iter_no_change=None,
         train_on="all",
@@ -444,6 +458,8 @@ class GANOversampler(NetworkOversampler):
         self.reject_outliers = reject_outliers
         self.match_moments = match_moments
         self.match_values = match_values
+        self.semi_supervised = semi_supervised
+        self.pseudo_label_threshold = pseudo_label_threshold
         self.checkpoint_selection = checkpoint_selection
         self.n_iter_no_change = n_iter_no_change
         self.train_on = train_on
@@ -557,7 +573,7 @@ class GANOversampler(NetworkOversampler):
         def score(generator: torch.nn.Module) -> float:
             distances = []
             for code, rows in real.items():
-                fake = _generate(
+                fake = generate_codes(
                     generator, SELECTION_SAMPLES, int(code), seed, self.device_, flat.shape[1]
                 )
                 distances.append(kernel_distance(rows, fake.reshape(len(fake), -1)))
@@ -638,7 +654,7 @@ class GANOversampler(NetworkOversampler):
         code = int(np.searchsorted(self.classes_, cls))
         generator = self.generator_.to(self.device_).eval()
         seed = draw_seed(rng)
-        return _generate(
+        return generate_codes(
             generator,
             n_samples,
             code,
@@ -756,7 +772,7 @@ class GANOversampler(NetworkOversampler):
             if self.architecture_ == "interpolation":  # one pair, its mixing weight walking
                 z = torch.cat([ends[:1, :2].expand(n_steps, 2), torch.special.ndtri(steps)], 1)
             else:
-                z = _slerp(ends[0], ends[1], steps)
+                z = slerp(ends[0], ends[1], steps)
             labels = torch.full((n_steps,), code, dtype=torch.long, device=self.device_)
             codes = generator(z, labels, **kwargs).float().cpu().numpy()
         return self._as_input_form(self._decode(codes))
@@ -784,36 +800,3 @@ class GANOversampler(NetworkOversampler):
         return self._check_fitted_shape(
             X, "match_to", f"pass real samples of class {class_label(y)} in the same form as X."
         )
-
-
-def _slerp(start: torch.Tensor, end: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
-    """Spherical interpolation between two vectors at fractions ``t`` (a column)."""
-    cos = torch.dot(start, end) / (start.norm() * end.norm())
-    angle = torch.arccos(cos.clamp(-1 + 1e-7, 1 - 1e-7))
-    return (torch.sin((1 - t) * angle) * start + torch.sin(t * angle) * end) / torch.sin(angle)
-
-
-@torch.inference_mode()
-def _generate(
-    generator: torch.nn.Module,
-    n_samples: int,
-    code: int,
-    seed: int,
-    device: torch.device,
-    n_features: int,
-    **kwargs,
-) -> np.ndarray:
-    """``n_samples`` outputs of ``generator`` for class index ``code``.
-
-    Generated in chunks of at most ``GENERATION_ELEMENTS`` values, counting
-    ``n_features`` per sample; ``kwargs`` go to the generator.
-    """
-    chunk = max(1, min(2048, GENERATION_ELEMENTS // n_features))
-    parts = []
-    with seeded_torch(seed, device):
-        for start in range(0, n_samples, chunk):
-            n = min(chunk, n_samples - start)
-            z = torch.randn(n, generator.latent_dim, device=device)
-            labels = torch.full((n,), code, dtype=torch.long, device=device)
-            parts.append(generator(z, labels, **kwargs).float().cpu().numpy())
-    return np.concatenate(parts)

@@ -27,7 +27,7 @@ from ..training.checkpoint_selection import BestGenerator
 from ..training.diffaugment import parse_policy
 from ..training.distributed import DistributedContext
 from ..training.history import History
-from ..training.run_setup import TrainingRun
+from ..training.run_setup import TrainingRun, pool_fingerprint
 from ..training.runtime import resolve_device
 from ..training.trainer import GANTrainer
 from ..utils._random import draw_seed
@@ -123,6 +123,28 @@ autoencoder_steps : int or "auto", default="auto"
         one CPU core), scaled by the square root of the voxel count (87 at
         64^3, about 1600 for 28x28 images), at most 50 passes over the data.
 
+semi_supervised : {{"pseudo-labels", "k-plus-one"}} or None, default=None
+        What the class condition learns from the rows labelled -1 (an
+        unlabelled pool, see ``unlabelled``). Whatever the setting, the pool
+        trains what needs no label: the encoder (and the autoencoder of the
+        latent path) are fitted on its rows too, and every training batch
+        carries as many pool rows, which the discriminator scores as real
+        without a class (the projection discriminator's unconditional
+        logit){pool_translation}. None: nothing more.
+        ``"pseudo-labels"``: half-way through training, the pool rows to
+        which the discriminator's classifier gives a class with probability
+        at least ``pseudo_label_threshold`` join that class's rows for the
+        rest of training (see ``pseudo_label_shares_`` and ``transduction_``).
+        ``"k-plus-one"``: the classifier gets a fake class (Salimans et al.
+        2016): it learns that every real row, labelled or not, is of some
+        real class and every generated one is fake, and the generator that
+        its samples are of a real class. Both need ``class_loss_weight > 0``.
+        None by default until the benchmarks measure the two.
+
+pseudo_label_threshold : float, default=0.9
+        With ``semi_supervised="pseudo-labels"``: the probability a pool
+        row's class needs for the row to join it.
+
 match_values : "auto" or bool, default="auto"
         Map each class's synthetic samples, once decoded, onto the values
         of the class's real samples, all together
@@ -156,11 +178,14 @@ class NetworkOversampler(SyntheticOversampler):
     device, ``classes_``, the latent path and value matching, the encoder,
     the augmentation policy, the autoencoder of the latent path (wrapping the
     encoder in a :class:`~ganaug.over_sampling._latent.LatentEncoder`), then
-    the training run. Subclasses implement :meth:`_build_networks` and
-    :meth:`_make_trainer`, set ``_auto_steps_by_kind`` (generator updates
-    ``epochs="auto"`` aims for, per :meth:`_data_kind`), may override the
-    template's other hooks, and name in ``SAMPLE_CHOICE_PARAMS`` the
-    parameters that only choose among the trained generator's samples.
+    the training run. The unlabelled rows (``_X_unlabelled``) join the
+    encoder's and the autoencoder's fit and every training batch, and come
+    back pseudo-labelled in ``transduction_``. Subclasses implement
+    :meth:`_build_networks` and :meth:`_make_trainer`, set
+    ``_auto_steps_by_kind`` (generator updates ``epochs="auto"`` aims for,
+    per :meth:`_data_kind`), may override the template's other hooks, and
+    name in ``SAMPLE_CHOICE_PARAMS`` the parameters that only choose among
+    the trained generator's samples.
     """
 
     _parameter_constraints: dict = {
@@ -180,6 +205,8 @@ class NetworkOversampler(SyntheticOversampler):
         "latent": ["boolean", StrOptions({"auto"})],
         "autoencoder_steps": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "match_values": ["boolean", StrOptions({"auto"})],
+        "semi_supervised": [StrOptions({"pseudo-labels", "k-plus-one"}), None],
+        "pseudo_label_threshold": [Interval(Real, 0, 1, closed="right")],
         "device": [str, torch.device],
         "amp": ["boolean"],
         "compile": ["boolean"],
@@ -314,25 +341,42 @@ class NetworkOversampler(SyntheticOversampler):
         return match_values(self.encoder_.unscale(Z), real, kind=kind)
 
     # -- the fit --------------------------------------------------------------
+    def _pool(self) -> np.ndarray | None:
+        """The checked unlabelled rows of this fit, or None when there are none."""
+        pool = getattr(self, "_X_unlabelled", None)
+        return pool if pool is not None and len(pool) else None
+
+    def _check_semi_supervised(self) -> None:
+        if self.semi_supervised is not None and self.class_loss_weight <= 0:
+            raise ValueError(
+                f"semi_supervised={self.semi_supervised!r} learns the pool's classes "
+                "through the discriminator's classifier, which class_loss_weight=0 turns "
+                "off; set class_loss_weight > 0, or semi_supervised=None."
+            )
+
     def _fit_generator(self, X: np.ndarray, y: np.ndarray, rng, run: TrainingRun) -> None:
-        """Fit the encoder and train the networks on checked ``X, y``."""
+        """Fit the encoder and train the networks on checked ``X, y`` (and the pool)."""
         targets = [cls for cls, n in self.sampling_strategy_.items() if n > 0]
         check_min_class_size(y, targets, minimum=self._min_class_size)
         self._check_training_params()
+        self._check_semi_supervised()
         self.device_ = run.device(self.device)
         self.classes_, codes = np.unique(y, return_inverse=True)
         self._resolve_values(X)
         self.autoencoder_history_ = None
+        self._keep_pool_labels(None)
+        pool = self._pool()
         rows = self._training_rows(y, targets)
-        self._fit_encoder(X[rows])
+        self._fit_encoder(_with_pool(X[rows], pool))
         policy = self._augment_policy()  # refuses a bad policy before any training
         if self.latent_:
-            self._fit_latent(X, rng, run)
+            self._fit_latent(_with_pool(X, pool), rng, run)
         Z, codes, seed = self._encode(X[rows]), codes[rows], draw_seed(rng)
         generator = self._untrained_generator(Z, codes)
         if generator is not None:
             self.generator_, self.history_ = generator.to(self.device_).eval(), History()
             return
+        pseudo_labels = self.semi_supervised == "pseudo-labels"
         # Scored against every real row: taken before a distributed run shares them out.
         score, patience = self._checkpoint_score(Z, codes, seed) or (None, None)
         trainer, selector = run.fit(
@@ -346,17 +390,39 @@ class NetworkOversampler(SyntheticOversampler):
             device=self.device_,
             score=score,
             patience=patience,
+            unlabelled=None if pool is None else self._encode(pool),
+            pseudo_label_threshold=self.pseudo_label_threshold if pseudo_labels else None,
         )
         self.history_ = trainer.history
         self.generator_ = trainer.ema.model
         self._keep_trained(trainer, selector)
+        self._keep_pool_labels(run.pseudo_labels)
+
+    def _keep_pool_labels(self, labeller) -> None:
+        """Set ``pseudo_label_shares_``, and the pool's labels (the class each
+        unlabelled row joined, -1 for none) for ``transduction_``."""
+        pool = self._pool()
+        labels = np.full(0 if pool is None else len(pool), -1, dtype=object)
+        if labeller is not None and labeller.rows is not None:
+            labels[labeller.rows.numpy()] = self.classes_[labeller.codes.numpy()]
+        self._pool_labels = labels
+        self.pseudo_label_shares_ = None
+        if self.semi_supervised == "pseudo-labels":
+            self.pseudo_label_shares_ = {
+                cls: float(np.mean(labels == cls)) if len(labels) else 0.0
+                for cls in self.classes_.tolist()
+            }
 
     def _fit_resample(self, X, y, *, training_run: TrainingRun | None = None):
         if training_run is None:
             return super()._fit_resample(X, y)
         # fit_generator: train only. imblearn's fit_resample, which checked X and y,
         # hands back what this returns; fit_generator drops it.
-        training_run.begin({"params": self._resumable_params(X), "n_samples": len(y)})
+        metadata = {"params": self._resumable_params(X), "n_samples": len(y)}
+        pool = self._pool()
+        if pool is not None:  # a run without one keeps the metadata it always had
+            metadata["unlabelled"] = pool_fingerprint(pool)
+        training_run.begin(metadata)
         self._fit_generator(X, y, check_random_state(self.random_state), training_run)
         return X, y
 
@@ -373,6 +439,7 @@ class NetworkOversampler(SyntheticOversampler):
             "r1_gamma": self.r1_gamma,
             "augment": policy,
             "class_loss_weight": self.class_loss_weight,
+            "k_plus_one": self.semi_supervised == "k-plus-one",
             "ema_half_life": self.ema_half_life,
             "device": self.device_,
             "amp": self.amp,
@@ -498,9 +565,12 @@ class NetworkOversampler(SyntheticOversampler):
 
     def _resumable_params(self, X: np.ndarray) -> dict:
         params = plain_params(self.get_params(deep=False))
-        ignored = ["device", "verbose", *self.SAMPLE_CHOICE_PARAMS]
+        # unlabelled: the metadata's number of samples and pool tell what it changed
+        ignored = ["device", "verbose", "unlabelled", *self.SAMPLE_CHOICE_PARAMS]
         if not self._uses_latent(X):  # then they change nothing (and older runs lack them)
             ignored += ["latent", "autoencoder_steps"]
+        if self.semi_supervised != "pseudo-labels":
+            ignored.append("pseudo_label_threshold")
         return {k: v for k, v in params.items() if k not in ignored}
 
     # -- persistence ----------------------------------------------------------
@@ -566,3 +636,8 @@ class NetworkOversampler(SyntheticOversampler):
             _, discriminator = self._build_networks()
             discriminator.load_state_dict(weights)
             self.discriminator_ = discriminator.to(self.device_).eval().requires_grad_(False)
+
+
+def _with_pool(X: np.ndarray, pool: np.ndarray | None) -> np.ndarray:
+    """``X`` and then the unlabelled rows (``X`` itself, not a copy, without any)."""
+    return X if pool is None else np.concatenate([X, pool])

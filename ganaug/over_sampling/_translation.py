@@ -18,7 +18,7 @@ from ..nets import build_networks
 from ..training.translation import TranslationTrainer
 from ..utils._docstring import parameter_docs
 from ..utils._validation import class_label
-from ._network import LATENT_DEFAULT, NetworkOversampler
+from ._network import LATENT_DEFAULT, NetworkOversampler, _with_pool
 
 # Generator updates that epochs="auto" aims for, per data kind. The latent
 # path's value is a guess (cheap steps on 4 x 7^3 codes), not yet measured.
@@ -50,6 +50,10 @@ TRANSLATION_ELEMENTS = 2**22
         balanced="Each class's translations come from the sources ``translate_from``\n"
         "        names for it, the majority's from the minority images included.",
         and_tables="",
+        pool_translation=", and the generator translates them too, each to\n"
+        "        a class drawn at random (the cycle and fixed-point losses, which\n"
+        "        need the source's class, stay with the labelled rows); they are\n"
+        "        then sources of every class's translations (``translate_from``)",
     ),
 )
 class TranslationOversampler(NetworkOversampler):
@@ -122,8 +126,9 @@ class TranslationOversampler(NetworkOversampler):
     translate_from : {{"others", "all"}}, default="others"
         Source images of a class's translations: the real images of the other
         classes, or of every class (its own translated to itself included).
-        Sources are spread evenly: each is used at most
-        ``ceil(n_candidates / n_sources)`` times.
+        Rows labelled -1 (an unlabelled pool) are sources of every class's
+        translations too; ``source_indices_`` names them. Sources are spread
+        evenly: each is used at most ``ceil(n_candidates / n_sources)`` times.
 
     label_gate : bool, default=True
         Keep a translation only if the discriminator's classifier calls it
@@ -133,6 +138,10 @@ class TranslationOversampler(NetworkOversampler):
         candidates); real duplicates make up any shortfall, with a warning.
 
     {match_values}
+
+    {semi_supervised}
+
+    {pseudo_label_threshold}
 
     {synthetic_share}
 
@@ -192,6 +201,14 @@ class TranslationOversampler(NetworkOversampler):
 
     match_values_ : bool
         Whether translations are mapped onto their class's real values.
+
+    transduction_ : ndarray of shape (n_samples,)
+        The label of every input row: its own, or for a row labelled -1 the
+        class it joined (``semi_supervised="pseudo-labels"``), else -1.
+
+    pseudo_label_shares_ : dict or None
+        With ``semi_supervised="pseudo-labels"``: per class, the share of the
+        unlabelled rows that joined it; None otherwise.
 
     value_kind_ : str or None
         With ``match_values_``: ``"mask"``, ``"discrete"`` or
@@ -276,6 +293,8 @@ class TranslationOversampler(NetworkOversampler):
         translate_from="others",
         label_gate=True,
         match_values="auto",
+        semi_supervised=None,
+        pseudo_label_threshold=0.9,
         synthetic_share=0.25,
         balance_synthetic=None,
         image_shape=None,
@@ -307,6 +326,8 @@ class TranslationOversampler(NetworkOversampler):
         self.translate_from = translate_from
         self.label_gate = label_gate
         self.match_values = match_values
+        self.semi_supervised = semi_supervised
+        self.pseudo_label_threshold = pseudo_label_threshold
         self.synthetic_share = synthetic_share
         self.balance_synthetic = balance_synthetic
         self.image_shape = image_shape
@@ -343,12 +364,18 @@ class TranslationOversampler(NetworkOversampler):
         return self.synthetic_share
 
     def _synthetic_rows(self, X: np.ndarray, y: np.ndarray, cls: Any, n_samples: int, rng):
-        """Translations to ``cls`` of real samples spread evenly over the sources."""
+        """Translations to ``cls`` of real samples spread evenly over the sources
+        (the unlabelled rows, numbered from ``len(X)``, among them)."""
         pool = np.flatnonzero(y != cls) if self.translate_from == "others" else np.arange(len(y))
+        unlabelled = self._pool()
+        if unlabelled is not None:
+            pool = np.concatenate([pool, len(X) + np.arange(len(unlabelled))])
         n_draw = 2 * n_samples if self.label_gate else n_samples
         sources = np.tile(rng.permutation(pool), math.ceil(n_draw / len(pool)))[:n_draw]
         code = int(np.searchsorted(self.classes_, cls))
-        Z = self._translate_codes(self.encoder_.transform(X[sources]), code)
+        Z = self._translate_codes(
+            self.encoder_.transform(_with_pool(X, unlabelled)[sources]), code
+        )
         if self.label_gate:
             kept = self._called(Z, code)
             self.acceptance_rate_[cls] = float(kept.mean())

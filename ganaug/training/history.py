@@ -11,8 +11,10 @@ class History(list):
     """A list of per-epoch dicts, as skorch keeps it.
 
     Each record holds ``epoch``, the epoch means of ``d_loss``, ``g_loss``,
-    ``real_score`` and ``fake_score``, ``duration`` in seconds and ``steps``:
-    the list of per-step dicts with the same losses.
+    ``real_score`` and ``fake_score`` (and ``unlabelled_score``, the mean
+    score of the unlabelled rows, when the run had an unlabelled pool),
+    ``duration`` in seconds and ``steps``: the list of per-step dicts with
+    the same losses.
     """
 
     def column(self, key: str) -> np.ndarray:

@@ -6,13 +6,16 @@ random stream, the class-balanced batches, the number of epochs
 ``epochs="auto"`` stands for, checkpoint selection, periodic checkpoints and
 the checks that a checkpoint to resume from was written by the same run, and
 the stages a run finishes before the networks train (a latent autoencoder),
-kept in its checkpoints so that a resumed run does not repeat them. The
+kept in its checkpoints so that a resumed run does not repeat them, and an
+unlabelled pool: its batches beside the labelled ones, its fingerprint in the
+run's metadata, and confident pseudo-labels for it (:class:`PseudoLabels`). The
 samplers hand it a way to build their trainer and the encoded samples; it knows
 nothing of sklearn or of the samplers.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 import os
 from collections.abc import Callable, Sequence
@@ -29,6 +32,7 @@ from .callbacks import Callback, Checkpoint, read_training_checkpoint
 from .checkpoint_selection import BestGenerator
 from .distributed import DistributedContext, local_device, rank_seed, shard_rows
 from .runtime import resolve_device
+from .semi_supervised import PseudoLabels
 
 if TYPE_CHECKING:
     from .trainer import GANTrainer
@@ -62,6 +66,9 @@ class TrainingRun:
     stages : dict
         The states of the stages finished so far (see :meth:`stage`),
         restored by :meth:`begin` from the checkpoint to resume from.
+    pseudo_labels : PseudoLabels or None
+        After :meth:`fit` with ``pseudo_label_threshold``: the pool rows
+        admitted, and their class codes.
     """
 
     def __init__(
@@ -80,6 +87,7 @@ class TrainingRun:
         self.resume = resume
         self.resume_state: dict | None = None
         self.stages: dict[str, Any] = {}
+        self.pseudo_labels: PseudoLabels | None = None
         self._checkpoint: Checkpoint | None = None
 
     @property
@@ -103,13 +111,15 @@ class TrainingRun:
         ----------
         metadata : dict
             ``{"params": ..., "n_samples": ...}`` of this run, stored in every
-            checkpoint. A checkpoint to resume from must hold the same.
+            checkpoint, and ``"unlabelled"`` (:func:`pool_fingerprint`) when
+            it has an unlabelled pool. A checkpoint to resume from must hold
+            the same.
 
         Raises
         ------
         ValueError
             If the checkpoint to resume from was written by a run with other
-            parameters or another number of samples.
+            parameters, another number of samples or another pool.
         """
         if self.checkpoint is None:
             return
@@ -150,12 +160,19 @@ class TrainingRun:
         return self.stages[name]
 
     def batches(
-        self, Z: torch.Tensor, codes: np.ndarray, batch_size: int, device: torch.device
+        self,
+        Z: torch.Tensor,
+        codes: np.ndarray,
+        batch_size: int,
+        device: torch.device,
+        unlabelled: torch.Tensor | None = None,
     ) -> ClassBalancedBatches:
-        """Class-balanced batches of this process's share of ``Z``, on ``device``.
+        """Class-balanced batches of this process's share of ``Z``, on ``device``,
+        each with as many rows of the unlabelled pool ``unlabelled``, if given.
 
         Under data parallelism every process takes as many batches, enough for
         all processes together to see as many rows per epoch as there are.
+        Every process holds the whole pool and draws its own rows of it.
         """
         n_batches = None
         if self.is_parallel:
@@ -163,7 +180,11 @@ class TrainingRun:
             rows = shard_rows(codes, self.distributed)
             Z, codes = Z[rows], codes[rows]
         return ClassBalancedBatches(
-            Z.to(device), torch.as_tensor(codes, device=device), batch_size, n_batches=n_batches
+            Z.to(device),
+            torch.as_tensor(codes, device=device),
+            batch_size,
+            n_batches=n_batches,
+            unlabelled=None if unlabelled is None else unlabelled.to(device),
         )
 
     def fit(
@@ -179,6 +200,8 @@ class TrainingRun:
         device: torch.device,
         score: Callable[[nn.Module], float] | None = None,
         patience: int | None = None,
+        unlabelled: torch.Tensor | None = None,
+        pseudo_label_threshold: float | None = None,
     ) -> tuple[GANTrainer, BestGenerator | None]:
         """Train on encoded samples ``Z`` of class codes ``codes``.
 
@@ -209,6 +232,14 @@ class TrainingRun:
             scored lowest.
         patience : int, optional
             Scores without improvement before checkpoint selection stops the run.
+        unlabelled : torch.Tensor, optional
+            Encoded unlabelled samples: every batch carries as many of them
+            (see :class:`ClassBalancedBatches`). The number of steps does not
+            change.
+        pseudo_label_threshold : float, optional
+            With ``unlabelled``: admit the pool rows the discriminator's
+            class head is this sure of to the labelled ones, half-way through
+            (:class:`PseudoLabels`, then in :attr:`pseudo_labels`).
 
         Returns
         -------
@@ -217,7 +248,7 @@ class TrainingRun:
         selector : BestGenerator or None
             The checkpoint-selection callback, when ``score`` was given.
         """
-        batches = self.batches(Z, codes, batch_size, device)
+        batches = self.batches(Z, codes, batch_size, device, unlabelled)
         if epochs == "auto":
             epochs = max(1, math.ceil(auto_steps / len(batches)))
         callbacks, selector = list(self.callbacks), None
@@ -225,6 +256,10 @@ class TrainingRun:
             every = max(1, epochs * len(batches) // SELECTION_SCORES)
             selector = BestGenerator(score, every, patience=patience)
             callbacks.insert(0, selector)  # scores a step before a checkpoint saves it
+        if pseudo_label_threshold is not None and batches.unlabelled is not None:
+            # first: a checkpoint saved at the labelling's step holds what it admitted
+            self.pseudo_labels = PseudoLabels(batches, pseudo_label_threshold)
+            callbacks.insert(0, self.pseudo_labels)
         with seeded_torch(seed, device):
             trainer = make_trainer(self.distributed)  # the networks' initial weights
             if self.is_parallel:
@@ -243,7 +278,7 @@ def check_same_run(saved: dict, current: dict, path: Any) -> None:
     ----------
     saved, current : dict
         The checkpoint's metadata and this run's, each with ``"params"`` and
-        ``"n_samples"``.
+        ``"n_samples"``, and ``"unlabelled"`` where the run had a pool.
     path : str or os.PathLike
         The checkpoint, named in the message.
 
@@ -257,9 +292,47 @@ def check_same_run(saved: dict, current: dict, path: Any) -> None:
         for k in set(saved["params"]) | set(current["params"])
         if saved["params"].get(k) != current["params"].get(k)
     )
-    if changed or saved["n_samples"] != current["n_samples"]:
-        what = f"different parameters {changed}" if changed else "a different number of samples"
+    what = None
+    if changed:
+        what = f"different parameters {changed}"
+    elif saved["n_samples"] != current["n_samples"]:
+        what = "a different number of samples"
+    elif saved.get("unlabelled") != current.get("unlabelled"):
+        pools = [
+            p["n_samples"] if p else 0
+            for p in (saved.get("unlabelled"), current.get("unlabelled"))
+        ]
+        what = (
+            f"another unlabelled pool ({pools[0]} rows labelled -1 there, {pools[1]} here"
+            + (", the same number but other samples" if pools[0] == pools[1] else "")
+            + ")"
+        )
+    if what is not None:
         raise ValueError(
             f"{path} was written by a run with {what}; resume with the same "
             "settings and data, or start a new run with another checkpoint file."
         )
+
+
+def pool_fingerprint(X: np.ndarray) -> dict[str, Any] | None:
+    """What a run's metadata records of its unlabelled pool: its size and a hash of
+    its samples (SHA-256 of their bytes, shape and dtype); None for no pool.
+
+    Parameters
+    ----------
+    X : ndarray
+        The pool's samples, as the sampler checked them.
+
+    Returns
+    -------
+    fingerprint : dict or None
+        ``{"n_samples": ..., "sha256": ...}``.
+    """
+    if not len(X):
+        return None
+    digest = hashlib.sha256(f"{X.shape} {X.dtype}".encode())
+    if X.dtype.kind == "O":  # a table with text columns
+        digest.update(repr(X.tolist()).encode())
+    else:
+        digest.update(np.ascontiguousarray(X).data)
+    return {"n_samples": len(X), "sha256": digest.hexdigest()}

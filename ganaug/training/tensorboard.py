@@ -18,6 +18,7 @@ SCALAR_TAGS = {
     "g_loss": "loss/generator",
     "real_score": "discriminator/real_score",
     "fake_score": "discriminator/fake_score",
+    "unlabelled_score": "discriminator/unlabelled_score",
 }
 
 
@@ -37,7 +38,8 @@ class TensorBoardLogger(Callback):
 
     Scalars: ``loss/discriminator``, ``loss/generator`` and the mean
     discriminator logits ``discriminator/real_score`` and
-    ``discriminator/fake_score`` (averaged over processes). Images: for each
+    ``discriminator/fake_score`` (averaged over processes), and
+    ``discriminator/unlabelled_score`` with an unlabelled pool. Images: for each
     class, samples of the averaged (EMA) generator from fixed noise (the
     middle slice of volumes), so successive grids show the same draws
     evolving. The augmentation policy is logged as text; it has a fixed

@@ -17,6 +17,8 @@ from ..ema import EMA
 from ..losses import (
     LOSSES,
     gradient_penalty,
+    k_plus_one_fake,
+    k_plus_one_real,
     lecam_penalty,
     mode_seeking_penalty,
     r1_penalty,
@@ -46,6 +48,14 @@ class GANTrainer:
     iterable of ``(x, y)`` batches, and returns a :class:`History`. Generated
     samples are conditioned on the labels of the real batch, so class-balanced
     batches give class-balanced training for both networks.
+
+    A batch may also hold unlabelled real samples, ``(x, y, x_unlabelled)``
+    (an unlabelled pool, see :class:`ganaug.data.conditions.ClassBalancedBatches`).
+    They join the real side of the adversarial loss with the label -1, which
+    the discriminator scores without a class (its unconditional logit), and
+    never the class loss: the real/fake head learns from them, the class
+    head does not (unless ``k_plus_one``). Batches without them train
+    exactly as before.
 
     Parameters
     ----------
@@ -82,6 +92,13 @@ class GANTrainer:
         generator is rewarded when its samples are classified as the class
         they were conditioned on. The discriminator must return
         ``(logits, class_logits)``.
+    k_plus_one : bool, default=False
+        Semi-supervised classifier (Salimans et al. 2016): the class head
+        gets a fake class, its logit fixed at 0 (:func:`ganaug.losses.k_plus_one_real`).
+        The discriminator also learns that every real sample, labelled or
+        not, is of a real class and every generated one of the fake class;
+        the generator, that its samples are of a real class. Weighted by
+        ``class_loss_weight``, which must be positive.
     ema_half_life : float, default=10_000
         Half-life, in samples, of the generator average used for sampling.
     device : torch.device, default=cpu
@@ -130,6 +147,7 @@ class GANTrainer:
         mode_seeking_weight: float = 0.0,
         augment: tuple[str, ...] = (),
         class_loss_weight: float = 1.0,
+        k_plus_one: bool = False,
         ema_half_life: float = 10_000,
         device: torch.device | None = None,
         amp: bool = True,
@@ -151,6 +169,9 @@ class GANTrainer:
         self._score_averages: torch.Tensor | None = None
         self.augment = augment
         self.class_loss_weight = class_loss_weight
+        if k_plus_one and class_loss_weight <= 0:
+            raise ValueError("k_plus_one trains the class head: set class_loss_weight > 0.")
+        self.k_plus_one = k_plus_one
         self.verbose = verbose
         self.dtype = amp_dtype(self.device, amp)
         self.g_opt = torch.optim.Adam(generator.parameters(), generator_lr, betas=ADAM_BETAS)
@@ -188,18 +209,30 @@ class GANTrainer:
     def _noise(self, n: int) -> torch.Tensor:
         return torch.randn(n, self.generator.latent_dim, device=self.device)
 
-    def _fakes(self, generator: nn.Module, x: torch.Tensor, y: torch.Tensor):
-        """Generated samples for the real batch ``x, y``: the samples, the labels
-        they were made for, and the noise they were made from.
+    def _fakes(
+        self,
+        generator: nn.Module,
+        x: torch.Tensor,
+        y: torch.Tensor,
+        x_pool: torch.Tensor | None = None,
+    ):
+        """Generated samples for the real batch ``x, y`` (and its unlabelled rows
+        ``x_pool``): the samples, the labels they were made for, and the noise
+        they were made from.
 
         Here one sample per label of ``y`` from fresh noise; a translating
-        trainer maps ``x`` to other labels instead.
+        trainer maps ``x`` (and ``x_pool``) to other labels instead.
         """
         z = self._noise(len(y))
         return generator(z, y), y, z
 
     def _generator_penalty(
-        self, generator: nn.Module, x: torch.Tensor, y: torch.Tensor, fake: torch.Tensor
+        self,
+        generator: nn.Module,
+        x: torch.Tensor,
+        y: torch.Tensor,
+        fake: torch.Tensor,
+        x_pool: torch.Tensor | None = None,
     ) -> torch.Tensor | None:
         """Terms of the generator's loss beyond the adversarial and class ones (none here)."""
         return None
@@ -212,20 +245,32 @@ class GANTrainer:
         scaler.step(opt)
         scaler.update()
 
-    def discriminator_step(self, x: torch.Tensor, y: torch.Tensor) -> dict[str, torch.Tensor]:
-        """One discriminator update on a real batch and as many generated samples."""
+    def discriminator_step(
+        self, x: torch.Tensor, y: torch.Tensor, x_pool: torch.Tensor | None = None
+    ) -> dict[str, torch.Tensor]:
+        """One discriminator update on a real batch (with its unlabelled rows
+        ``x_pool``, scored without a class) and the generated samples."""
         D = self._d_train  # eager, for the penalties' double backward (in float32)
         with torch.no_grad(), autocast(self.device, self.dtype):
-            fake, fake_y, _ = self._fakes(self._g_sample, x, y)
-        real_in = diff_augment(x, self.augment)
+            fake, fake_y, _ = self._fakes(self._g_sample, x, y, x_pool)
+        real_x, real_y, n = x, y, len(y)
+        if x_pool is not None:  # -1: no class, the unconditional logit
+            real_x = torch.cat([x, x_pool])
+            real_y = torch.cat([y, torch.full((len(x_pool),), -1, device=y.device)])
+        real_in = diff_augment(real_x, self.augment)
         fake_in = diff_augment(fake, self.augment)
         with autocast(self.device, self.dtype):
-            real_logits, real_classes = self._d_fast(real_in, y)
-            fake_logits, _ = self._d_fast(fake_in, fake_y)
+            real_logits, real_classes = self._d_fast(real_in, real_y)
+            fake_logits, fake_classes = self._d_fast(fake_in, fake_y)
         real_logits, fake_logits = real_logits.float(), fake_logits.float()
         loss = self.d_loss(real_logits, fake_logits)
         if self.class_loss_weight > 0:
-            loss = loss + self.class_loss_weight * F.cross_entropy(real_classes.float(), y)
+            labelled = real_classes if x_pool is None else real_classes[:n]
+            loss = loss + self.class_loss_weight * F.cross_entropy(labelled.float(), y)
+            if self.k_plus_one:
+                loss = loss + self.class_loss_weight * (
+                    k_plus_one_real(real_classes.float()) + k_plus_one_fake(fake_classes.float())
+                )
         elif self.world_size > 1:  # DDP expects a gradient for every parameter
             loss = loss + 0.0 * real_classes.float().sum()
         if self.lecam_weight > 0 and self._score_averages is not None:
@@ -234,30 +279,39 @@ class GANTrainer:
             )
         if self.use_gradient_penalty:  # interpolates carry the real labels
             loss = loss + GP_WEIGHT * gradient_penalty(
-                lambda t: D(t, y)[0], real_in.float(), fake_in.float()
+                lambda t: D(t, y)[0], real_in[:n].float(), fake_in[:n].float()
             )
         if self.r1_gamma > 0 and self.step % self.r1_interval == 0:
             real = x.detach().float().requires_grad_(True)
             penalty = r1_penalty(D(diff_augment(real, self.augment), y)[0], real)
             loss = loss + 0.5 * self.r1_gamma * self.r1_interval * penalty
         self._step(loss, self.d_opt, self.d_scaler)
-        return {
+        record = {
             "d_loss": loss.detach(),
             "real_score": real_logits.detach().mean(),
             "fake_score": fake_logits.detach().mean(),
         }
+        if x_pool is not None:  # the labelled rows' score, and the pool's apart
+            record["real_score"] = real_logits[:n].detach().mean()
+            record["unlabelled_score"] = real_logits[n:].detach().mean()
+        return record
 
-    def generator_step(self, x: torch.Tensor, y: torch.Tensor) -> dict[str, torch.Tensor]:
-        """One generator update for the real batch ``x, y``, then the EMA update."""
+    def generator_step(
+        self, x: torch.Tensor, y: torch.Tensor, x_pool: torch.Tensor | None = None
+    ) -> dict[str, torch.Tensor]:
+        """One generator update for the real batch ``x, y`` (and its unlabelled rows
+        ``x_pool``), then the EMA update."""
         with _frozen(self.discriminator), autocast(self.device, self.dtype):
-            fake, fake_y, z = self._fakes(self._g_fast, x, y)
+            fake, fake_y, z = self._fakes(self._g_fast, x, y, x_pool)
             logits, classes = self._d_critic(diff_augment(fake, self.augment), fake_y)
-            penalty = self._generator_penalty(self._g_fast, x, y, fake)
+            penalty = self._generator_penalty(self._g_fast, x, y, fake, x_pool)
         loss = self.g_loss(logits.float())
         if penalty is not None:
             loss = loss + penalty.float()
         if self.class_loss_weight > 0:
             loss = loss + self.class_loss_weight * F.cross_entropy(classes.float(), fake_y)
+            if self.k_plus_one:
+                loss = loss + self.class_loss_weight * k_plus_one_real(classes.float())
         if self.mode_seeking_weight > 0 and z is not None:
             a, b = same_class_pairs(y)
             if len(a):
@@ -280,7 +334,7 @@ class GANTrainer:
         Parameters
         ----------
         batches : iterable of (torch.Tensor, torch.Tensor)
-            Re-iterable source of ``(x, y)`` batches (e.g.
+            Re-iterable source of ``(x, y)`` or ``(x, y, x_unlabelled)`` batches (e.g.
             :class:`ganaug.data.conditions.ClassBalancedBatches` or a
             ``DataLoader``); moved to the trainer's device.
         epochs : int
@@ -320,8 +374,8 @@ class GANTrainer:
                 todo = batches
                 if self._epoch_steps:  # resumed inside this epoch
                     todo = islice(batches, n_batches - len(self._epoch_steps))
-                for x, y in self._on_device(todo, progress):
-                    record = self._train_batch(x, y)
+                for batch in self._on_device(todo, progress):
+                    record = self._train_batch(*batch)
                     self._epoch_steps.append(record)
                     for callback in callbacks:
                         callback.on_step_end(self, record)
@@ -413,14 +467,16 @@ class GANTrainer:
             torch.cuda.set_rng_state(rng["cuda"], self.device)
 
     def _on_device(self, batches: Iterable, progress: tqdm):
-        for x, y in batches:
-            yield x.to(self.device, non_blocking=True), y.to(self.device, non_blocking=True)
+        for batch in batches:
+            yield tuple(t.to(self.device, non_blocking=True) for t in batch)
             progress.update()
 
-    def _train_batch(self, x: torch.Tensor, y: torch.Tensor) -> dict[str, torch.Tensor]:
-        record = self.discriminator_step(x, y)
+    def _train_batch(
+        self, x: torch.Tensor, y: torch.Tensor, x_pool: torch.Tensor | None = None
+    ) -> dict[str, torch.Tensor]:
+        record = self.discriminator_step(x, y, x_pool)
         if (self.step + 1) % self.discriminator_steps == 0:
-            record.update(self.generator_step(x, y))
+            record.update(self.generator_step(x, y, x_pool))
         self.step += 1
         record = mean_across_ranks(record, self.distributed)
         if self.lecam_weight > 0:  # from the averaged scores: the same on every process
@@ -437,9 +493,10 @@ class GANTrainer:
     def _epoch_record(epoch: int, steps: list[dict], started: float) -> dict:
         step_values = [{k: float(v) for k, v in step.items()} for step in steps]
         record: dict = {"epoch": epoch}
-        for key in ("d_loss", "g_loss", "real_score", "fake_score"):
+        for key in ("d_loss", "g_loss", "real_score", "fake_score", "unlabelled_score"):
             values = [s[key] for s in step_values if key in s]
-            record[key] = sum(values) / len(values) if values else float("nan")
+            if values or key != "unlabelled_score":  # that one only with a pool
+                record[key] = sum(values) / len(values) if values else float("nan")
         record["duration"] = time.perf_counter() - started
         record["steps"] = step_values
         return record

@@ -31,6 +31,11 @@ class TranslationTrainer(GANTrainer):
     - change: ``|G(x, c) - x|``, which keeps translations close to their
       source.
 
+    Unlabelled real samples in a batch (``x_unlabelled``) are translated too,
+    each to a class drawn uniformly, and take part in the change term; the
+    cycle and identity terms, which need the source's class, are left to the
+    labelled samples.
+
     Every other setting is :class:`GANTrainer`'s (losses, R1, DiffAugment,
     EMA, AMP, DDP, checkpoints, callbacks).
 
@@ -68,18 +73,35 @@ class TranslationTrainer(GANTrainer):
         self.identity_weight = identity_weight
         self.change_weight = change_weight
 
-    def _fakes(self, generator: nn.Module, x: torch.Tensor, y: torch.Tensor):
+    def _fakes(
+        self,
+        generator: nn.Module,
+        x: torch.Tensor,
+        y: torch.Tensor,
+        x_pool: torch.Tensor | None = None,
+    ):
         targets = other_classes(y, self.generator.n_classes)
+        if x_pool is not None:  # any class: theirs is unknown
+            n_classes, n = self.generator.n_classes, len(x_pool)
+            x = torch.cat([x, x_pool])
+            targets = torch.cat([targets, torch.randint(n_classes, (n,), device=y.device)])
         return generator(x, targets), targets, None
 
     def _generator_penalty(
-        self, generator: nn.Module, x: torch.Tensor, y: torch.Tensor, fake: torch.Tensor
+        self,
+        generator: nn.Module,
+        x: torch.Tensor,
+        y: torch.Tensor,
+        fake: torch.Tensor,
+        x_pool: torch.Tensor | None = None,
     ) -> torch.Tensor | None:
         penalty = torch.zeros((), device=x.device)
+        labelled = fake if x_pool is None else fake[: len(x)]
         if self.cycle_weight > 0:
-            penalty = penalty + self.cycle_weight * F.l1_loss(generator(fake, y).float(), x)
+            penalty = penalty + self.cycle_weight * F.l1_loss(generator(labelled, y).float(), x)
         if self.identity_weight > 0:
             penalty = penalty + self.identity_weight * F.l1_loss(generator(x, y).float(), x)
         if self.change_weight > 0:
-            penalty = penalty + self.change_weight * F.l1_loss(fake.float(), x)
+            sources = x if x_pool is None else torch.cat([x, x_pool])
+            penalty = penalty + self.change_weight * F.l1_loss(fake.float(), sources)
         return penalty
