@@ -454,6 +454,7 @@ def seed_diagnostics(seed: int, splits, ratio: float, judge, minority: int) -> d
         diag[f"{label}_signature_matched_vs_held_out"] = signature_auroc(
             match_values(passed, real).reshape(len(passed), -1), flat["held_out"], seed
         )
+        diag.update(_judge_through(trainer, label, splits, X_train, y_train, judge, seed))
     high = splits.X.max()
     for (sampler_seed, arm, cls), kept_volumes in SYNTHETIC.items():
         if sampler_seed != seed:
@@ -491,6 +492,27 @@ def seed_diagnostics(seed: int, splits, ratio: float, judge, minority: int) -> d
             matched = match_values(volumes, X_train[y_train == cls])
             diag[f"judge_gan_class{cls}"] = float(np.mean(judge.predict(matched) == minority))
     return diag
+
+
+def _judge_through(trainer, label, splits, X_train, y_train, judge, seed) -> dict:
+    """Does the autoencoder itself, or interpolating in it, make volumes look minority?
+    The judge's minority calls on real test volumes of each class passed through the
+    autoencoder (value-matched onto the seed's volumes of their class), and on 300
+    latent-SMOTE interpolations of each class of the seed's training volumes."""
+    out = {}
+    rng = np.random.RandomState(seed)
+    for cls in np.unique(y_train):
+        real = X_train[y_train == cls]
+        test = splits.X_test[splits.y_test == cls]
+        passed = match_values(trainer.reconstruct(test[:, None])[:, 0], real)
+        out[f"{label}_judge_test_class{cls}_through_ae"] = float(np.mean(judge.predict(passed)))
+        latents = trainer.encode(real[:, None])
+        first, second = rng.randint(len(real), size=(2, 300))
+        lam = rng.uniform(size=(300,) + (1,) * (latents.ndim - 1))
+        codes = latents[first] + lam * (latents[second] - latents[first])
+        decoded = match_values(trainer.decode(codes.astype(np.float32))[:, 0], real)
+        out[f"{label}_judge_lsmote_class{cls}"] = float(np.mean(judge.predict(decoded)))
+    return out
 
 
 def _dice_rows(a: np.ndarray, b: np.ndarray) -> np.ndarray:
