@@ -87,6 +87,12 @@ ARMS = {  # name: LatentOversampler parameters (ae_steps / kl_weight: the script
     "lsmote-mix25-ae550": {"generator": "smote", "synthetic_share": 0.25, "ae_steps": 550},
     "lsmote-bal25-ae550": {"generator": "smote", "balance_synthetic": 0.25, "ae_steps": 550},
     "lsmote-mix25-kl1e-4": {"generator": "smote", "synthetic_share": 0.25, "kl_weight": 1e-4},
+    # the issue's other levers: no value matching (decoded values rounded into the
+    # data's range), a 2 x 14^3 latent (two levels, 16/32 channels), the autoencoder
+    # fitted on the minority volumes only
+    "lsmote-mix25-raw": {"generator": "smote", "synthetic_share": 0.25, "match": None},
+    "lsmote-mix25-14x2": {"generator": "smote", "synthetic_share": 0.25, "ae": "14x2"},
+    "lsmote-mix25-minority-ae": {"generator": "smote", "synthetic_share": 0.25, "ae": "minority"},
     "lgan-mix25": {"generator": "gan", "synthetic_share": 0.25},
     "lgan-all": {"generator": "gan", "synthetic_share": 1.0},
     # latent translation: majority latents translated to the minority (StarGAN-style)
@@ -142,6 +148,7 @@ class LatentOversampler(SyntheticOversampler):
         balance_synthetic=None,
         ae_steps=240,
         kl_weight=1e-6,
+        ae="7x4",
         gan_steps=2000,
         trans_steps=1000,
         match="set",
@@ -156,6 +163,7 @@ class LatentOversampler(SyntheticOversampler):
         self.balance_synthetic = balance_synthetic
         self.ae_steps = ae_steps
         self.kl_weight = kl_weight
+        self.ae = ae
         self.gan_steps = gan_steps
         self.trans_steps = trans_steps
         self.match = match
@@ -172,9 +180,13 @@ class LatentOversampler(SyntheticOversampler):
         volumes = X.reshape(len(X), channels, *spatial)  # X may hold flat rows
         digest = hashlib.sha1(X.tobytes() + y.tobytes()).hexdigest()
         self.kind_ = value_kind(X)
-        ae = (digest, "ae", self.ae_steps, self.kl_weight)
+        variant = "ae" if self.ae == "7x4" else f"ae-{self.ae}"
+        ae = (digest, variant, self.ae_steps, self.kl_weight)
+        targets = [cls for cls, n in self.sampling_strategy_.items() if n > 0]
+        fitted_on = volumes[np.isin(y, targets)] if self.ae == "minority" else volumes
         self.autoencoder_ = _shared(
-            ae, lambda: _fit_ae(volumes, self.ae_steps, self.kl_weight, seed, digest)
+            ae,
+            lambda: _fit_ae(fitted_on, self.ae_steps, self.kl_weight, seed, digest, variant),
         )
         self.latents_ = _shared((*ae, "latents"), lambda: self.autoencoder_.encode(volumes))
         if self.generator == "gan":
@@ -251,19 +263,22 @@ def _shared(key, make):
     return _FITS[key]
 
 
-def _fit_ae(volumes: np.ndarray, steps: int, kl_weight: float, seed: int, digest: str):
+def _fit_ae(
+    volumes: np.ndarray, steps: int, kl_weight: float, seed: int, digest: str, variant="ae"
+):
     """fit_autoencoder's fit, continued from (or taken from) the longest cached fit of
     the same data, seed and KL weight that is not longer than ``steps``."""
     started = time.perf_counter()
     seed = seed % 2**31
-    stem = f"ae-{digest[:16]}-{seed}-kl{kl_weight:g}"
+    stem = f"ae-{digest[:16]}-{seed}-kl{kl_weight:g}" + variant[2:]
     cached = sorted(
         (int(path.stem.rsplit("-", 1)[1]), path)
         for path in CACHE.glob(f"{stem}-*.pt")
-        if int(path.stem.rsplit("-", 1)[1]) <= steps
+        if path.stem.rsplit("-", 1)[0] == stem and int(path.stem.rsplit("-", 1)[1]) <= steps
     )
+    size = {"channels": (16, 32), "latent_channels": 2} if variant == "ae-14x2" else {}
     with seeded_torch(seed, torch.device("cpu")):
-        autoencoder = LatentAutoencoder(volumes.shape[2:], volumes.shape[1])
+        autoencoder = LatentAutoencoder(volumes.shape[2:], volumes.shape[1], **size)
     trainer = AutoencoderTrainer(autoencoder, kl_weight=kl_weight, random_state=seed, verbose=0)
     continued_from = 0
     if cached:
@@ -274,7 +289,7 @@ def _fit_ae(volumes: np.ndarray, steps: int, kl_weight: float, seed: int, digest
         CACHE.mkdir(parents=True, exist_ok=True)
         torch.save(trainer.state_dict(), CACHE / f"{stem}-{steps}.pt")
     step_seconds = [r["seconds"] for r in trainer.history]
-    CURRENT[f"ae{steps}-kl{kl_weight:g}"] = {
+    CURRENT[f"{variant}{steps}-kl{kl_weight:g}"] = {
         "steps": steps,
         "continued_from": continued_from,
         "fit_seconds_this_run": time.perf_counter() - started,
@@ -446,8 +461,8 @@ def seed_diagnostics(seed: int, splits, ratio: float, judge, minority: int) -> d
     duplicates = real[np.random.RandomState(seed).choice(len(real), KEPT)].reshape(KEPT, -1)
     diag["signature_real"] = signature_auroc(flat["source"], flat["held_out"], seed)
     diag["signature_ros"] = signature_auroc(duplicates, flat["held_out"], seed)
-    for (_, _, steps, kl), trainer in autoencoders.items():
-        label = f"ae{steps}-kl{kl:g}"
+    for (_, variant, steps, kl), trainer in autoencoders.items():
+        label = f"{variant}{steps}-kl{kl:g}"
         for name, value in reconstruction_quality(trainer, splits.X_val, X_train).items():
             diag[f"{label}_{name}"] = value
         passed = trainer.reconstruct(held_out[:, None])[:, 0]  # real volumes through it
