@@ -155,8 +155,10 @@ class LatentOversampler(SyntheticOversampler):
         name=None,
         image_shape=None,
         spatial_dims=None,
+        unlabelled="drop",
     ):
         super().__init__(sampling_strategy=sampling_strategy)
+        self.unlabelled = unlabelled
         self.random_state = random_state
         self.generator = generator
         self.synthetic_share = synthetic_share
@@ -607,11 +609,14 @@ def summarize(scores: pd.DataFrame, diagnostics: dict, judge_real: tuple, comman
     return "\n".join(lines) + "\n"
 
 
-def _score_with_tuned_threshold(self, seed, method, X_res, y_res, resample_seconds) -> None:
+def _score_with_tuned_threshold(
+    self, seed, method, X_res, y_res, resample_seconds, sampler=None, pool=None
+) -> None:
     """evaluate_lift's scoring (_Protocol._score), plus balanced accuracy at a decision
     threshold tuned for it on the validation split, from the same fitted classifier;
     scores cached on disk by the training set's content, so a later run that trains on
-    the same rows (ROS, the oracle, an arm with a cached autoencoder) reuses them."""
+    the same rows (ROS, the oracle, an arm with a cached autoencoder) reuses them. The
+    screen has no unlabelled pool (``sampler`` and ``pool`` unused)."""
     data = self.data
     flags = (seed, method.oracle, method.class_weight, method.threshold, repr(self.classifier))
     digest = hashlib.sha1(
