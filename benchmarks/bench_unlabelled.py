@@ -162,6 +162,7 @@ def main() -> None:
     parser.add_argument("--ratios", type=float, nargs="+", help="default: the case's")
     parser.add_argument("--shares", type=float, nargs="+", help="default: 0.3 0.5")
     parser.add_argument("--seeds", type=int, help="default: the case's (10, or 6 in 3D)")
+    parser.add_argument("--first-seed", type=int, default=0, help="seeds run from this one on")
     parser.add_argument("--samplers", nargs="+", default=["gan", "translation"], choices=SAMPLERS)
     parser.add_argument(
         "--pool-only", nargs="*", default=(), choices=SAMPLERS, help="only their +pool arm"
@@ -198,10 +199,12 @@ def main() -> None:
                 imbalance_ratio=ratio,
                 unlabelled_share=share,
                 n_seeds=seeds,
+                random_state=args.first_seed,
                 device=args.device,
             )
             minutes = (time.perf_counter() - started) / 60
-            title = f"{args.case}, 1:{ratio:g}, u = {share:g}, {seeds} seeds"
+            last = args.first_seed + seeds - 1
+            title = f"{args.case}, 1:{ratio:g}, u = {share:g}, seeds {args.first_seed}-{last}"
             out = report.write(root / f"1to{ratio:g}-u{share:g}", title=title)
             print(f"\n### {title} ({minutes:.0f} min)\n")
             print(rows(report))
