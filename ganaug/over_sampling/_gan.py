@@ -63,11 +63,12 @@ _SYNTHETIC_SHARE_EVIDENCE = """Keep the default to train a classifier: synthetic
 @Substitution(
     sampling_strategy=BaseOverSampler._sampling_strategy_docstring,
     **parameter_docs(
-        NetworkOversampler._parameters_docstring,
+        NetworkOversampler._parameters_docstring + NetworkOversampler._attributes_docstring,
         seeded="noise, batch sampling and augmentation",
         auto_steps="1500 generator steps on tables, 1200 on 2D\n"
         "        images, 300 on 3D volumes and 2000 on the latent\n        path",
         latent_default=repr(LATENT_DEFAULT),
+        samples="synthetic samples",
         auto_augment_tables=" and none for tables",
         class_loss_weight="1.0",
         class_loss_note="It keeps minority samples recognisable as the minority.",
@@ -311,29 +312,17 @@ class GANOversampler(NetworkOversampler):
         Maps samples to the generator's space and back (on the latent path,
         through the autoencoder).
 
-    latent_ : bool
-        Whether the sampler took the latent path.
+    {latent_}
 
-    autoencoder_history_ : list of dict or None
-        On the latent path: the autoencoder's training, one record per step
-        (``step``, ``loss``, ``reconstruction``, ``kl``, ``seconds``); None
-        without it.
+    {autoencoder_history_}
 
-    match_values_ : bool
-        Whether synthetic samples are mapped onto their class's real values.
+    {match_values_}
 
-    transduction_ : ndarray of shape (n_samples,)
-        The label of every input row: its own, or for a row labelled -1 the
-        class it joined (``semi_supervised="pseudo-labels"``), else -1.
+    {transduction_}
 
-    pseudo_label_shares_ : dict or None
-        With ``semi_supervised="pseudo-labels"``: per class, the share of the
-        unlabelled rows that joined it; None otherwise.
+    {pseudo_label_shares_}
 
-    value_kind_ : str or None
-        With ``match_values_``: ``"mask"``, ``"discrete"`` or
-        ``"continuous"``, the kind of values of ``X`` (see
-        :func:`ganaug.data.values.value_kind`).
+    {value_kind_}
 
     architecture_ : str
         The generator family used, ``"mlp"``, ``"conv"``, ``"style"`` or

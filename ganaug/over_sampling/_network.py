@@ -169,6 +169,34 @@ verbose : int, default=1
         Show a progress bar while training; 0 silences it.
 """
 
+# The fitted attributes every network sampler has, the same way; ``{samples}`` names
+# what the sampler makes.
+_NETWORK_ATTRIBUTES = """\
+latent_ : bool
+        Whether the sampler took the latent path.
+
+autoencoder_history_ : list of dict or None
+        On the latent path: the autoencoder's training, one record per step
+        (``step``, ``loss``, ``reconstruction``, ``kl``, ``seconds``); None
+        without it.
+
+match_values_ : bool
+        Whether {samples} are mapped onto their class's real values.
+
+transduction_ : ndarray of shape (n_samples,)
+        The label of every input row: its own, or for a row labelled -1 the
+        class it joined (``semi_supervised="pseudo-labels"``), else -1.
+
+pseudo_label_shares_ : dict or None
+        With ``semi_supervised="pseudo-labels"``: per class, the share of the
+        unlabelled rows that joined it; None otherwise.
+
+value_kind_ : str or None
+        With ``match_values_``: ``"mask"``, ``"discrete"`` or
+        ``"continuous"``, the kind of values of ``X`` (see
+        :func:`ganaug.data.values.value_kind`).
+"""
+
 
 class NetworkOversampler(SyntheticOversampler):
     """Base of the samplers whose synthetic rows come from a trained generator.
@@ -213,6 +241,7 @@ class NetworkOversampler(SyntheticOversampler):
         "verbose": ["verbose"],
     }
     _parameters_docstring = SyntheticOversampler._parameters_docstring + _NETWORK_PARAMETERS
+    _attributes_docstring = _NETWORK_ATTRIBUTES
 
     SAMPLE_CHOICE_PARAMS: tuple[str, ...] = ()
     # Samples that every class to over-sample needs.

@@ -30,11 +30,12 @@ TRANSLATION_ELEMENTS = 2**22
 @Substitution(
     sampling_strategy=BaseOverSampler._sampling_strategy_docstring,
     **parameter_docs(
-        NetworkOversampler._parameters_docstring,
+        NetworkOversampler._parameters_docstring + NetworkOversampler._attributes_docstring,
         seeded="batches, augmentation and the choice of\n        source images",
         auto_steps="1000 generator steps on 2D images, 200 on\n"
         "        volumes and 1000 on the latent path",
         latent_default=repr(LATENT_DEFAULT),
+        samples="translations",
         auto_augment_tables="",
         class_loss_weight="5.0",
         class_loss_note="Lower it and translations stay close to their sources,\n"
@@ -191,29 +192,17 @@ class TranslationOversampler(NetworkOversampler):
         Maps samples to [-1, 1] and back (on the latent path, through the
         autoencoder).
 
-    latent_ : bool
-        Whether the sampler took the latent path.
+    {latent_}
 
-    autoencoder_history_ : list of dict or None
-        On the latent path: the autoencoder's training, one record per step
-        (``step``, ``loss``, ``reconstruction``, ``kl``, ``seconds``); None
-        without it.
+    {autoencoder_history_}
 
-    match_values_ : bool
-        Whether translations are mapped onto their class's real values.
+    {match_values_}
 
-    transduction_ : ndarray of shape (n_samples,)
-        The label of every input row: its own, or for a row labelled -1 the
-        class it joined (``semi_supervised="pseudo-labels"``), else -1.
+    {transduction_}
 
-    pseudo_label_shares_ : dict or None
-        With ``semi_supervised="pseudo-labels"``: per class, the share of the
-        unlabelled rows that joined it; None otherwise.
+    {pseudo_label_shares_}
 
-    value_kind_ : str or None
-        With ``match_values_``: ``"mask"``, ``"discrete"`` or
-        ``"continuous"``, the kind of values of ``X`` (see
-        :func:`ganaug.data.values.value_kind`).
+    {value_kind_}
 
     generator_ : torch.nn.Module
         The averaged (EMA) generator in eval mode; ``generator_(x, codes)``
