@@ -50,22 +50,31 @@ def test_helpers_do_nothing_on_one_process():
     assert shard_rows(np.array([0, 1, 1]), None).tolist() == [0, 1, 2]
 
 
+def train_with_torchrun(*args: str) -> subprocess.CompletedProcess:
+    """``ganaug train ARGS`` under torchrun, 2 gloo processes of one thread each; it
+    must succeed."""
+    command = [
+        *(sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2"),
+        *("-m", "ganaug", "train", *args),
+    ]
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    result = subprocess.run(command, capture_output=True, text=True, timeout=240, env=env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result
+
+
 def test_two_process_ddp_training_on_cpu(tmp_path):
     """torchrun, 2 gloo processes: both train and select, rank 0 alone writes, the model loads."""
     out = tmp_path / "run"
     tensorboard = importlib.util.find_spec("tensorboard") is not None
-    command = [
-        *(sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2"),
-        *("-m", "ganaug", "train", "--data", "breastmnist", "--limit", "64", "--out", str(out)),
+    result = train_with_torchrun(
+        *("--data", "breastmnist", "--limit", "64", "--out", str(out)),
         *("--epochs", "2", "--batch-size", "8", "--checkpoint-every", "3", "--quiet"),
         *("--set", "checkpoint_selection=kid"),  # a collective score at every step
         *("--set", "lecam_weight=0.3"),  # score averages taken across the processes
         *("--set", "mode_seeking_weight=1"),  # a generator loss on pairs, one forward pass
         *(["--tensorboard", "--sample-every", "4"] if tensorboard else []),
-    ]
-    env = {**os.environ, "OMP_NUM_THREADS": "1"}
-    result = subprocess.run(command, capture_output=True, text=True, timeout=240, env=env)
-    assert result.returncode == 0, result.stderr[-3000:]
+    )
     # 64 images over 2 processes at 8 per batch: 4 steps per epoch on each rank
     for rank in (0, 1):
         assert f"rank {rank}/2 finished 8 steps" in result.stderr
@@ -87,14 +96,10 @@ def test_two_process_ddp_translation_training_on_cpu(tmp_path):
     """The translation sampler under torchrun: its generator runs three times per step
     (translation, cycle, identity) before one backward, through DistributedDataParallel."""
     out = tmp_path / "run"
-    command = [
-        *(sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2"),
-        *("-m", "ganaug", "train", "--sampler", "translation", "--data", "breastmnist"),
+    result = train_with_torchrun(
+        *("--sampler", "translation", "--data", "breastmnist"),
         *("--limit", "64", "--out", str(out), "--epochs", "2", "--batch-size", "8", "--quiet"),
-    ]
-    env = {**os.environ, "OMP_NUM_THREADS": "1"}
-    result = subprocess.run(command, capture_output=True, text=True, timeout=240, env=env)
-    assert result.returncode == 0, result.stderr[-3000:]
+    )
     for rank in (0, 1):
         assert f"rank {rank}/2 finished 8 steps" in result.stderr
     assert json.loads((out / "run.json").read_text())["sampler"] == "translation"
@@ -108,15 +113,11 @@ def test_two_process_ddp_style_generator_on_cpu(tmp_path):
     """The style generator under torchrun: its running mean styles are buffers that
     DistributedDataParallel keeps equal across processes; style mixing draws on each."""
     out = tmp_path / "run"
-    command = [
-        *(sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2"),
-        *("-m", "ganaug", "train", "--data", "breastmnist", "--limit", "64", "--out", str(out)),
+    train_with_torchrun(
+        *("--data", "breastmnist", "--limit", "64", "--out", str(out)),
         *("--epochs", "2", "--batch-size", "8", "--quiet", "--set", "architecture=style"),
         *("--set", "r1_gamma=1", "--set", "mode_seeking_weight=1"),
-    ]
-    env = {**os.environ, "OMP_NUM_THREADS": "1"}
-    result = subprocess.run(command, capture_output=True, text=True, timeout=240, env=env)
-    assert result.returncode == 0, result.stderr[-3000:]
+    )
     sampler = GANOversampler.load(out / "model.pt", device="cpu")
     assert sampler.architecture_ == "style"
     assert (sampler.generator_.w_avg_updates > 0).all()
@@ -130,15 +131,11 @@ def test_two_process_latent_training_on_cpu(tmp_path):
     volumes with one seed and takes rank 0's weights; the networks then train in
     parallel on the codes; the checkpoint holds the autoencoder for a resumed run."""
     out = tmp_path / "run"
-    command = [
-        *(sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2"),
-        *("-m", "ganaug", "train", "--data", "adrenalmnist3d", "--limit", "32"),
+    result = train_with_torchrun(
+        *("--data", "adrenalmnist3d", "--limit", "32"),
         *("--out", str(out), "--epochs", "2", "--batch-size", "4", "--quiet"),
         *("--set", "latent=true", "--set", "autoencoder_steps=2"),
-    ]
-    env = {**os.environ, "OMP_NUM_THREADS": "1"}
-    result = subprocess.run(command, capture_output=True, text=True, timeout=240, env=env)
-    assert result.returncode == 0, result.stderr[-3000:]
+    )
     # 32 codes over 2 processes at 4 per batch: 4 steps per epoch on each rank
     for rank in (0, 1):
         assert f"rank {rank}/2 finished 8 steps" in result.stderr
