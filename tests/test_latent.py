@@ -7,6 +7,7 @@ from collections import Counter
 import numpy as np
 import pytest
 import torch
+from _interrupt import Crash
 from scipy.ndimage import gaussian_filter
 from sklearn.base import clone
 
@@ -15,7 +16,7 @@ from ganaug.datasets import load_breastmnist
 from ganaug.io.checkpoint import load_checkpoint
 from ganaug.over_sampling import _latent
 from ganaug.over_sampling._latent import LatentEncoder, LatentInterpolation, auto_autoencoder_steps
-from ganaug.training.callbacks import Callback, load_training_state, read_training_checkpoint
+from ganaug.training.callbacks import load_training_state, read_training_checkpoint
 from ganaug.workflows.dry_run import _time_network
 
 FAST = {"autoencoder_steps": 3, "random_state": 0, "verbose": 0}
@@ -149,15 +150,6 @@ def test_pickling_and_cloning(fitted):
     assert fresh.get_params() == sampler.get_params() and not hasattr(fresh, "encoder_")
 
 
-class _Crash(Callback):
-    def __init__(self, at_step):
-        self.at_step = at_step
-
-    def on_step_end(self, trainer, record):
-        if trainer.step == self.at_step:
-            raise KeyboardInterrupt(f"interrupted at step {trainer.step}")
-
-
 @pytest.mark.parametrize("crash_at", [1, 5])  # before the networks' first checkpoint, after
 def test_resume_reuses_the_autoencoder_and_ends_as_an_uninterrupted_run(
     masks, tmp_path, monkeypatch, crash_at
@@ -173,7 +165,7 @@ def test_resume_reuses_the_autoencoder_and_ends_as_an_uninterrupted_run(
     )
     with pytest.raises(KeyboardInterrupt):
         GANOversampler(**params).fit_generator(
-            X, y, checkpoint=path, checkpoint_every=4, callbacks=[_Crash(crash_at)]
+            X, y, checkpoint=path, checkpoint_every=4, callbacks=[Crash(crash_at)]
         )
     state, _ = load_training_state(path)
     assert (state is None) == (crash_at < 4)  # the stage alone, or the networks at step 4

@@ -6,13 +6,14 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
+from _interrupt import Crash
 
 from ganaug import GANOversampler, TranslationOversampler
 from ganaug.data.conditions import ClassBalancedBatches
 from ganaug.evaluation._pool import pool_counts
 from ganaug.nets._conditioning import ProjectionHead
 from ganaug.over_sampling import _network
-from ganaug.training.callbacks import Callback, load_training_state
+from ganaug.training.callbacks import load_training_state
 
 PARAMS = {"epochs": 2, "batch_size": 16, "random_state": 0, "verbose": 0}
 
@@ -239,15 +240,6 @@ def test_resume_refuses_another_pool(pooled, tmp_path):
     GANOversampler(**params).fit_generator(X, y, checkpoint=path, resume=True)
 
 
-class _Crash(Callback):
-    def __init__(self, at_step):
-        self.at_step = at_step
-
-    def on_step_end(self, trainer, record):
-        if trainer.step == self.at_step:
-            raise KeyboardInterrupt(f"interrupted at step {trainer.step}")
-
-
 def test_a_resumed_pseudo_labelled_run_is_bitwise_the_uninterrupted_one(pooled, tmp_path):
     """The rows admitted at step 4 of 8 are in the step-4 checkpoint and admitted again."""
     X, y, _ = pooled
@@ -256,7 +248,7 @@ def test_a_resumed_pseudo_labelled_run_is_bitwise_the_uninterrupted_one(pooled, 
     reference = GANOversampler(**params).fit_generator(X, y)
     with pytest.raises(KeyboardInterrupt):
         GANOversampler(**params).fit_generator(
-            X, y, checkpoint=path, checkpoint_every=2, callbacks=[_Crash(at_step=5)]
+            X, y, checkpoint=path, checkpoint_every=2, callbacks=[Crash(at_step=5)]
         )
     state, _ = load_training_state(path)
     assert state["step"] == 4 and len(state["callbacks"]["PseudoLabels"]["rows"]) == 120

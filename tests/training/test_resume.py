@@ -9,21 +9,13 @@ from types import SimpleNamespace
 
 import pytest
 import torch
+from _interrupt import Crash
 
 from ganaug import GANOversampler
 from ganaug.cli import main
-from ganaug.training.callbacks import Callback, Checkpoint, load_training_state
+from ganaug.training.callbacks import Checkpoint, load_training_state
 
 PARAMS = {"epochs": 2, "batch_size": 16, "random_state": 0, "verbose": 0}
-
-
-class _Crash(Callback):
-    def __init__(self, at_step):
-        self.at_step = at_step
-
-    def on_step_end(self, trainer, record):
-        if trainer.step == self.at_step:
-            raise KeyboardInterrupt(f"interrupted at step {trainer.step}")
 
 
 def _steps(sampler):
@@ -56,7 +48,7 @@ def test_resumed_run_is_bitwise_the_uninterrupted_one(small_images, tmp_path, ex
 
     with pytest.raises(KeyboardInterrupt):
         GANOversampler(**params).fit_generator(
-            X, y, checkpoint=path, checkpoint_every=2, callbacks=[_Crash(at_step=5)]
+            X, y, checkpoint=path, checkpoint_every=2, callbacks=[Crash(at_step=5)]
         )
     state, _ = load_training_state(path)
     assert state["step"] == 4  # the last checkpoint before the interruption
@@ -157,7 +149,7 @@ def test_translation_sampler_resumes_bitwise(small_images, tmp_path):
     reference = TranslationOversampler(**PARAMS).fit_generator(X, y)
     with pytest.raises(KeyboardInterrupt):
         TranslationOversampler(**PARAMS).fit_generator(
-            X, y, checkpoint=path, checkpoint_every=2, callbacks=[_Crash(at_step=5)]
+            X, y, checkpoint=path, checkpoint_every=2, callbacks=[Crash(at_step=5)]
         )
     resumed = TranslationOversampler(**{**PARAMS, "label_gate": False}).fit_generator(
         X,
