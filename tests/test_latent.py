@@ -140,6 +140,20 @@ def test_save_and_load_give_the_same_samples(masks, tmp_path, architecture):
     np.testing.assert_array_equal(sampler.reconstruct(X[:4]), loaded.reconstruct(X[:4]))
 
 
+def test_large_volumes_get_a_strided_entry_level_that_saves_and_loads(tmp_path):
+    X = grey_volumes(12, shape=(36, 40, 33))
+    y = np.array([0] * 8 + [1] * 4)
+    params = {**FAST, "autoencoder_steps": 2, "architecture": "interpolation"}
+    sampler = GANOversampler(**params, latent=True).fit_generator(X, y)
+    autoencoder = sampler.encoder_.trainer_.autoencoder
+    assert autoencoder.channels == (8, 16, 32, 32) and autoencoder.num_res_blocks == (0, 1, 1, 1)
+    assert sampler.encoder_.spatial_shape == (5, 5, 5)  # padded to 40^3, halved three times
+    loaded = GANOversampler.load(sampler.save(tmp_path / "sampler.pt"), device="cpu")
+    first = sampler.generate(3, 1, random_state=0)
+    assert first.shape == (3, 36, 40, 33) and first.dtype == np.int16
+    np.testing.assert_array_equal(first, loaded.generate(3, 1, random_state=0))
+
+
 def test_pickling_and_cloning(fitted):
     sampler = fitted[0]
     copy = pickle.loads(pickle.dumps(sampler))

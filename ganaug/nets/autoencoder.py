@@ -17,11 +17,54 @@ import torch.nn.functional as F
 from monai.networks.nets import AutoencoderKL
 from torch import nn
 
-# Channels per level; each level but the last halves every spatial axis. Small
-# for volumes (MONAI's BraTS tutorial uses 32/64/64 on a GPU), so a 28^3 fit
-# stays within minutes on a CPU: a 28^3 volume becomes a 4 x 7^3 latent.
+# Channels of the last three levels; each level but the last halves every
+# spatial axis. Small for volumes (MONAI's BraTS tutorial uses 32/64/64 on a
+# GPU), so a 28^3 fit stays within minutes on a CPU: a 28^3 volume becomes a
+# 4 x 7^3 latent.
 DEFAULT_CHANNELS = {2: (32, 64, 64), 3: (16, 32, 32)}
 DEFAULT_LATENT_CHANNELS = 4
+# Larger samples get a level in front for every further halving their
+# longest side needs to reach LATENT_SIDE in the latent: a strided entry
+# level with half the next level's channels (at least MIN_CHANNELS) and no
+# residual block, since a full-resolution block costs most. A 64^3 volume
+# becomes 4 x 8^3 through 8/16/32/32 channels, the 28^3 network behind a
+# strided entry (11.5 s a step on one CPU thread against 41 s for 16/32/32
+# with a residual block at 64^3, whose latent would be 4 x 16^3).
+LATENT_SIDE = 8
+MIN_CHANNELS = 8
+
+
+def default_levels(spatial_shape: Sequence[int]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Channels and residual blocks per level of the default autoencoder.
+
+    Parameters
+    ----------
+    spatial_shape : sequence of int
+        Spatial size of the samples (2 or 3 axes).
+
+    Returns
+    -------
+    channels, res_blocks : tuple of int
+        ``DEFAULT_CHANNELS`` with one residual block each (two halvings:
+        28 becomes 7), behind an entry level of half the channels (at least
+        ``MIN_CHANNELS``) and no residual block for every further halving
+        the longest side needs to reach ``LATENT_SIDE``.
+
+    Examples
+    --------
+    >>> from ganaug.nets.autoencoder import default_levels
+    >>> default_levels((28, 28, 28))
+    ((16, 32, 32), (1, 1, 1))
+    >>> default_levels((64, 64, 64))
+    ((8, 16, 32, 32), (0, 1, 1, 1))
+    """
+    channels = DEFAULT_CHANNELS[len(spatial_shape)]
+    res_blocks = (1,) * len(channels)
+    halvings = math.ceil(math.log2(max(max(spatial_shape) / LATENT_SIDE, 1)))
+    for _ in range(halvings - (len(channels) - 1)):
+        channels = (max(channels[0] // 2, MIN_CHANNELS), *channels)
+        res_blocks = (0, *res_blocks)
+    return channels, res_blocks
 
 
 class LatentAutoencoder(nn.Module):
@@ -40,12 +83,15 @@ class LatentAutoencoder(nn.Module):
         Channels of the samples; the decoder outputs as many.
     channels : sequence of int, optional
         Channels per level (each a multiple of ``norm_num_groups``); each
-        level but the last halves the spatial size. Default: 32/64/64 for
-        images, 16/32/32 for volumes.
+        level but the last halves the spatial size. Default (with
+        ``num_res_blocks``): :func:`default_levels`, 32/64/64 for images and
+        16/32/32 for volumes up to 32 on a side, strided entry levels in
+        front for larger ones.
     latent_channels : int, default=4
         Channels of the latent.
-    num_res_blocks : int, default=1
-        Residual blocks per level.
+    num_res_blocks : int or sequence of int, optional
+        Residual blocks per level (one number for every level). Default: the
+        default levels' when ``channels`` is None, else one per level.
     norm_num_groups : int, default=8
         Groups of the group normalisation layers.
 
@@ -54,6 +100,8 @@ class LatentAutoencoder(nn.Module):
     autoencoder : monai.networks.nets.AutoencoderKL
     channels : tuple of int
         Channels per level (the defaults filled in).
+    num_res_blocks : tuple of int
+        Residual blocks per level (the defaults filled in).
     downsampling : int
         Factor by which every spatial axis shrinks, ``2 ** (len(channels) - 1)``.
     latent_shape : tuple of int
@@ -76,14 +124,22 @@ class LatentAutoencoder(nn.Module):
         in_channels: int = 1,
         channels: Sequence[int] | None = None,
         latent_channels: int = DEFAULT_LATENT_CHANNELS,
-        num_res_blocks: int = 1,
+        num_res_blocks: int | Sequence[int] | None = None,
         norm_num_groups: int = 8,
     ) -> None:
         super().__init__()
         dims = len(spatial_shape)
         if dims not in (2, 3):
             raise ValueError(f"spatial_shape {tuple(spatial_shape)} must have 2 or 3 axes.")
-        channels = tuple(DEFAULT_CHANNELS[dims] if channels is None else channels)
+        if channels is None:
+            channels, default_blocks = default_levels(spatial_shape)
+        else:
+            channels, default_blocks = tuple(channels), (1,) * len(channels)
+        if num_res_blocks is None:
+            num_res_blocks = default_blocks
+        elif isinstance(num_res_blocks, int):
+            num_res_blocks = (num_res_blocks,) * len(channels)
+        self.num_res_blocks = tuple(num_res_blocks)
         self.spatial_shape = tuple(int(s) for s in spatial_shape)
         self.in_channels = in_channels
         self.channels, self.latent_channels = channels, latent_channels
@@ -99,7 +155,7 @@ class LatentAutoencoder(nn.Module):
             spatial_dims=dims,
             in_channels=in_channels,
             out_channels=in_channels,
-            num_res_blocks=num_res_blocks,
+            num_res_blocks=self.num_res_blocks,
             channels=channels,
             attention_levels=(False,) * len(channels),
             latent_channels=latent_channels,

@@ -210,6 +210,7 @@ class LatentEncoder:
                 "spatial_shape": list(autoencoder.spatial_shape),
                 "in_channels": autoencoder.in_channels,
                 "channels": list(autoencoder.channels),
+                "num_res_blocks": list(autoencoder.num_res_blocks),
                 "latent_channels": autoencoder.latent_channels,
             },
             "trainer": self.trainer_.state_dict(training=False),

@@ -1,7 +1,12 @@
 import pytest
 import torch
 
-from ganaug.nets.autoencoder import LatentAutoencoder, kl_divergence, reparameterize
+from ganaug.nets.autoencoder import (
+    LatentAutoencoder,
+    default_levels,
+    kl_divergence,
+    reparameterize,
+)
 
 CASES = [
     # (channels, spatial shape, levels' channels, latent shape)
@@ -32,6 +37,31 @@ def test_default_volume_autoencoder_has_a_7_cubed_latent_and_no_attention():
     assert ae.downsampling == 4
     names = [type(m).__name__ for m in ae.modules()]
     assert not any("Attention" in name or "Attn" in name for name in names)
+
+
+@pytest.mark.parametrize(
+    ("spatial", "channels", "res_blocks", "latent"),
+    [
+        ((16, 16, 16), (16, 32, 32), (1, 1, 1), (4, 4, 4, 4)),
+        ((28, 28), (32, 64, 64), (1, 1, 1), (4, 7, 7)),
+        ((64, 64, 64), (8, 16, 32, 32), (0, 1, 1, 1), (4, 8, 8, 8)),
+        ((128, 128, 96), (8, 8, 16, 32, 32), (0, 0, 1, 1, 1), (4, 8, 8, 6)),
+        ((64, 64), (16, 32, 64, 64), (0, 1, 1, 1), (4, 8, 8)),
+    ],
+)
+def test_larger_samples_get_strided_entry_levels_down_to_an_8_sided_latent(
+    spatial, channels, res_blocks, latent
+):
+    assert default_levels(spatial) == (channels, res_blocks)
+    ae = LatentAutoencoder(spatial)
+    assert (ae.channels, ae.num_res_blocks, ae.latent_shape) == (channels, res_blocks, latent)
+    blocks = sum(type(m).__name__ == "AEKLResBlock" for m in ae.autoencoder.encoder.modules())
+    assert blocks == sum(res_blocks)
+
+
+def test_explicit_channels_get_one_residual_block_per_level_unless_told():
+    assert LatentAutoencoder((16, 16), channels=(8, 8)).num_res_blocks == (1, 1)
+    assert LatentAutoencoder((16, 16), channels=(8, 8), num_res_blocks=2).num_res_blocks == (2, 2)
 
 
 def test_a_sampled_latent_follows_its_generator_and_the_mean_does_not():
