@@ -25,6 +25,16 @@ latent arm of that seed:
 - ``lgan-mix25`` / ``lgan-all``: the same from a conditional GAN (ganaug's
   ConvGenerator / ConvDiscriminator and GANTrainer) trained on the cached,
   standardised latents of all classes.
+- ``ltrans-mix25`` / ``ltrans-all``: other classes' latent codes translated
+  into the class (ganaug's translation networks and trainer on the latents),
+  kept where the discriminator's class head calls them the class;
+- ``ldiff-mix25`` / ``ldiff-mix25-cfg3``: a class-conditional latent diffusion
+  model (MONAI's DiffusionModelUNet trained on DDPMScheduler's velocity,
+  sampled with 50 DDIM steps; labels dropped to a null class a tenth of the
+  time, so ``-cfg3`` samples with classifier-free guidance at scale 3).
+  MONAI's diffusion U-Net always has an attention block in its middle, which
+  needs einops (MONAI's optional dependency, not ganaug's):
+  ``.venv/bin/pip install einops``.
 
 Beside the lift (ROS, the oracle) it reports per seed the autoencoder's cost
 (time per step, reconstruction Dice and MAE on the validation volumes), the
@@ -98,6 +108,10 @@ ARMS = {  # name: LatentOversampler parameters (ae_steps / kl_weight: the script
     # latent translation: majority latents translated to the minority (StarGAN-style)
     "ltrans-mix25": {"generator": "translation", "synthetic_share": 0.25},
     "ltrans-all": {"generator": "translation", "synthetic_share": 1.0},
+    # latent diffusion (MONAI's DiffusionModelUNet, DDPM training, DDIM sampling): the
+    # class-conditional model, and with classifier-free guidance (scale 3)
+    "ldiff-mix25": {"generator": "diffusion", "synthetic_share": 0.25},
+    "ldiff-mix25-cfg3": {"generator": "diffusion", "synthetic_share": 0.25, "guidance": 3.0},
 }
 # Methods evaluate_lift knows itself (besides ros, oracle and none, always run)
 BASELINES = ("class-weight", "smote", "ros-augment", "threshold")
@@ -151,6 +165,8 @@ class LatentOversampler(SyntheticOversampler):
         ae="7x4",
         gan_steps=2000,
         trans_steps=1000,
+        diff_steps=2000,
+        guidance=1.0,
         match="set",
         name=None,
         image_shape=None,
@@ -168,6 +184,8 @@ class LatentOversampler(SyntheticOversampler):
         self.ae = ae
         self.gan_steps = gan_steps
         self.trans_steps = trans_steps
+        self.diff_steps = diff_steps
+        self.guidance = guidance
         self.match = match
         self.name = name
         self.image_shape = image_shape
@@ -196,6 +214,11 @@ class LatentOversampler(SyntheticOversampler):
                 (*ae, "gan", self.gan_steps),
                 lambda: _fit_latent_gan(self.latents_, y, self.gan_steps, seed),
             )
+        elif self.generator == "diffusion":
+            self.diffusion_ = _shared(
+                (*ae, "diffusion", self.diff_steps),
+                lambda: _LatentDiffusion(self.latents_, y, self.diff_steps, seed),
+            )
         elif self.generator == "translation":
             self.translator_ = _shared(
                 (*ae, "translation", self.trans_steps),
@@ -215,6 +238,9 @@ class LatentOversampler(SyntheticOversampler):
             parents = (first, second, lam.reshape(-1))
         elif self.generator == "gan":
             codes = self.gan_.sample(cls, n_samples, draw_seed(rng))
+            sources = np.full(n_samples, -1)
+        elif self.generator == "diffusion":
+            codes = self.diffusion_.sample(cls, n_samples, draw_seed(rng), self.guidance)
             sources = np.full(n_samples, -1)
         else:
             others = np.flatnonzero(y != cls)
@@ -420,6 +446,106 @@ class _LatentTranslator:
         fake, kept = torch.cat(out).numpy(), torch.cat(kept).numpy()
         self.acceptance[str(cls)] = float(kept.mean())
         return fake[kept] * self.std + self.mean, kept
+
+
+class _LatentDiffusion:
+    """A class-conditional diffusion model on standardised latents: MONAI's
+    DiffusionModelUNet (two levels, 16/32 channels, attention in its middle block only,
+    which needs einops; the latents padded to even sizes), trained to predict
+    DDPMScheduler's velocity (v-prediction) on class-balanced batches with the label
+    dropped to a null class a tenth of the time; sampled with DDIMScheduler, optionally
+    with classifier-free guidance."""
+
+    TRAIN_TIMESTEPS = 1000
+    SAMPLE_STEPS = 50
+    # v-prediction: with the noise as target, a few thousand steps leave errors that
+    # the first sampling steps blow up (x0 = (x_t - sqrt(1 - a) eps) / sqrt(a))
+    SCHEDULE = {
+        "schedule": "scaled_linear_beta",
+        "beta_start": 0.0015,
+        "beta_end": 0.0195,
+        "prediction_type": "v_prediction",
+    }
+
+    def __init__(self, latents: np.ndarray, y: np.ndarray, steps: int, seed: int) -> None:
+        from monai.networks.nets import DiffusionModelUNet
+        from monai.networks.schedulers import DDPMScheduler
+        from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
+
+        self.classes = np.unique(y)
+        codes = np.searchsorted(self.classes, y)
+        axes = (0, *range(2, latents.ndim))
+        self.mean = latents.mean(axis=axes, keepdims=True)
+        self.std = latents.std(axis=axes, keepdims=True) + 1e-6
+        self.shape = latents.shape[2:]
+        self.null = len(self.classes)  # the label-free class of classifier-free guidance
+        standard = self._pad(torch.from_numpy(((latents - self.mean) / self.std).astype("f4")))
+        started = time.perf_counter()
+        with seeded_torch(seed % 2**31, torch.device("cpu")):
+            self.unet = DiffusionModelUNet(
+                spatial_dims=len(self.shape),
+                in_channels=latents.shape[1],
+                out_channels=latents.shape[1],
+                num_res_blocks=1,
+                channels=(16, 32),
+                attention_levels=(False, False),
+                norm_num_groups=8,
+                num_class_embeds=len(self.classes) + 1,
+            )
+            self.ema = AveragedModel(self.unet, multi_avg_fn=get_ema_multi_avg_fn(0.995))
+            scheduler = DDPMScheduler(num_train_timesteps=self.TRAIN_TIMESTEPS, **self.SCHEDULE)
+            optimizer = torch.optim.AdamW(self.unet.parameters(), lr=2e-4)
+            batches = ClassBalancedBatches(
+                standard, torch.from_numpy(codes), batch_size=32, n_batches=steps
+            )
+            losses = []
+            for x, c in batches:
+                noise = torch.randn_like(x)
+                t = torch.randint(0, self.TRAIN_TIMESTEPS, (len(x),))
+                c = torch.where(torch.rand(len(c)) < 0.1, self.null, c)
+                predicted = self.unet(scheduler.add_noise(x, noise, t), t, class_labels=c)
+                loss = torch.nn.functional.mse_loss(predicted, scheduler.get_velocity(x, noise, t))
+                optimizer.zero_grad(set_to_none=True)
+                loss.backward()
+                optimizer.step()
+                self.ema.update_parameters(self.unet)
+                losses.append(loss.item())
+        CURRENT["diffusion"] = {
+            "steps": steps,
+            "fit_seconds": time.perf_counter() - started,
+            "loss_first100": float(np.mean(losses[:100])),
+            "loss_last100": float(np.mean(losses[-100:])),
+        }
+
+    def _pad(self, x: torch.Tensor) -> torch.Tensor:
+        pad = [p for size in reversed(self.shape) for p in (0, size % 2)]
+        return torch.nn.functional.pad(x, pad, mode="replicate") if any(pad) else x
+
+    @torch.no_grad()
+    def sample(self, cls, n: int, seed: int, guidance: float = 1.0) -> np.ndarray:
+        from monai.networks.schedulers import DDIMScheduler
+
+        model = self.ema.module.eval()
+        scheduler = DDIMScheduler(
+            num_train_timesteps=self.TRAIN_TIMESTEPS, clip_sample=False, **self.SCHEDULE
+        )
+        scheduler.set_timesteps(self.SAMPLE_STEPS)
+        rng = torch.Generator().manual_seed(seed % 2**63)
+        code = int(np.searchsorted(self.classes, cls))
+        padded = self._pad(torch.zeros(1, len(self.mean[0]), *self.shape)).shape[2:]
+        out = []
+        for i in range(0, n, 256):
+            x = torch.randn(min(256, n - i), len(self.mean[0]), *padded, generator=rng)
+            label = torch.full((len(x),), code)
+            for t in scheduler.timesteps:
+                steps = torch.full((len(x),), int(t))
+                v = model(x, steps, class_labels=label)
+                if guidance != 1.0:
+                    free = model(x, steps, class_labels=torch.full_like(label, self.null))
+                    v = free + guidance * (v - free)
+                x, _ = scheduler.step(v, int(t), x)
+            out.append(x[(slice(None), slice(None), *(slice(0, s) for s in self.shape))])
+        return torch.cat(out).numpy() * self.std + self.mean
 
 
 def _fit_latent_gan(latents, y, steps, seed):
@@ -736,6 +862,7 @@ def main() -> None:
     parser.add_argument("--ae-steps", type=int, default=240, help="about 5 min on one thread")
     parser.add_argument("--gan-steps", type=int, default=2000)
     parser.add_argument("--trans-steps", type=int, default=1000, help="the latent translator's")
+    parser.add_argument("--diff-steps", type=int, default=2000, help="the latent diffusion's")
     parser.add_argument("--arms", nargs="+", default=["lsmote-mix25"], choices=list(ARMS))
     parser.add_argument(
         "--baselines",
@@ -766,6 +893,7 @@ def main() -> None:
                 "ae_steps": args.ae_steps,
                 "gan_steps": args.gan_steps,
                 "trans_steps": args.trans_steps,
+                "diff_steps": args.diff_steps,
                 "name": name,
                 **ARMS[name],
             }
