@@ -142,7 +142,9 @@ class LatentOversampler(SyntheticOversampler):
     ``generator="smote"``: decoded interpolations between random pairs of a
     class's latent codes; ``"gan"``: decoded samples of a conditional GAN
     trained on the standardised latents of all classes; ``"translation"``:
-    decoded translations of other classes' latents into the class. All
+    decoded translations of other classes' latents into the class;
+    ``"diffusion"``: decoded samples of a class-conditional latent diffusion
+    model (``_LatentDiffusion``; ``guidance`` its classifier-free scale). All
     value-matched onto the class's real volumes (``match``: ``"set"``,
     ``"sample"``, ``"parents"`` (latent SMOTE only: each volume thresholded
     to the interpolation of its parents' foreground shares) or None).
