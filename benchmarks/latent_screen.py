@@ -331,15 +331,21 @@ def _fit_ae(
     return trainer
 
 
+def _classes_and_scale(latents: np.ndarray, y: np.ndarray):
+    """The classes, each row's class code, and the latents' per-channel mean and
+    standard deviation (the latent generators' standardisation)."""
+    classes = np.unique(y)
+    axes = (0, *range(2, latents.ndim))
+    mean = latents.mean(axis=axes, keepdims=True)
+    std = latents.std(axis=axes, keepdims=True) + 1e-6
+    return classes, np.searchsorted(classes, y), mean, std
+
+
 class _LatentGAN:
     """A conditional GAN on standardised latents (ganaug's conv networks and trainer)."""
 
     def __init__(self, latents: np.ndarray, y: np.ndarray, steps: int, seed: int) -> None:
-        self.classes = np.unique(y)
-        codes = np.searchsorted(self.classes, y)
-        axes = (0, *range(2, latents.ndim))
-        self.mean = latents.mean(axis=axes, keepdims=True)
-        self.std = latents.std(axis=axes, keepdims=True) + 1e-6
+        self.classes, codes, self.mean, self.std = _classes_and_scale(latents, y)
         standard = np.clip((latents - self.mean) / self.std, -LATENT_RANGE, LATENT_RANGE)
         shape = latents.shape[2:]
         started = time.perf_counter()
@@ -391,11 +397,8 @@ class _LatentTranslator:
     discriminator's classifier) keeps the translations it calls the target class."""
 
     def __init__(self, latents: np.ndarray, y: np.ndarray, steps: int, seed: int) -> None:
-        self.classes = np.unique(y)
-        codes = np.searchsorted(self.classes, y)
-        axes = (0, *range(2, latents.ndim))
-        self.mean = latents.mean(axis=axes, keepdims=True)
-        self.std = (latents.std(axis=axes, keepdims=True) + 1e-6) * LATENT_RANGE
+        self.classes, codes, self.mean, self.std = _classes_and_scale(latents, y)
+        self.std = self.std * LATENT_RANGE
         unit = self._to_unit(latents)
         shape = latents.shape[2:]
         started = time.perf_counter()
@@ -474,12 +477,9 @@ class _LatentDiffusion:
         from monai.networks.schedulers import DDPMScheduler
         from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
-        self.classes = np.unique(y)
-        codes = np.searchsorted(self.classes, y)
-        axes = (0, *range(2, latents.ndim))
-        self.mean = latents.mean(axis=axes, keepdims=True)
-        self.std = latents.std(axis=axes, keepdims=True) + 1e-6
+        self.classes, codes, self.mean, self.std = _classes_and_scale(latents, y)
         self.shape = latents.shape[2:]
+        self.padded = tuple(size + size % 2 for size in self.shape)
         self.null = len(self.classes)  # the label-free class of classifier-free guidance
         standard = self._pad(torch.from_numpy(((latents - self.mean) / self.std).astype("f4")))
         started = time.perf_counter()
@@ -534,10 +534,9 @@ class _LatentDiffusion:
         scheduler.set_timesteps(self.SAMPLE_STEPS)
         rng = torch.Generator().manual_seed(seed % 2**63)
         code = int(np.searchsorted(self.classes, cls))
-        padded = self._pad(torch.zeros(1, len(self.mean[0]), *self.shape)).shape[2:]
         out = []
         for i in range(0, n, 256):
-            x = torch.randn(min(256, n - i), len(self.mean[0]), *padded, generator=rng)
+            x = torch.randn(min(256, n - i), self.mean.shape[1], *self.padded, generator=rng)
             label = torch.full((len(x),), code)
             for t in scheduler.timesteps:
                 steps = torch.full((len(x),), int(t))
