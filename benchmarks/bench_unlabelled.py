@@ -35,6 +35,21 @@ without a pool train as the plain sampler, bitwise). A screen:
         --case breastmnist-cnn --ratios 50 --shares 0.3 --seeds 3 \
         --samplers gan gan-pseudo gan-k1 translation --pool-only gan-pseudo gan-k1
 
+The issue's levers before "blocked": ``--shares 0.8`` (pool size),
+``--pool-prevalence 0.05`` (a pool holding 5% of the minority class, the clinically
+common case), ``--pseudo-threshold``, ``translation-balanced`` (signature balancing),
+``translation-3x`` (three times the steps), and which part of the translator the pool
+reaches: ``translation-dpool`` (the discriminator's real/fake head only),
+``translation-trainpool`` (training only, never a source of new samples),
+``translation-sources`` (sources of new samples only, never in training); plain
+``translation`` with the pool uses it for all three. A lever screen:
+
+    OMP_NUM_THREADS=1 .venv/bin/python benchmarks/bench_unlabelled.py \
+        --case breastmnist-cnn --ratios 50 --shares 0.5 --seeds 2 \
+        --pseudo-threshold 0.97 --samplers translation translation-pseudo \
+        translation-dpool translation-sources translation-trainpool --pool-only \
+        translation-pseudo translation-dpool translation-sources translation-trainpool
+
 ``--seeds 1 --epochs 1 --cnn-steps 5`` is a smoke test of the script, not a result.
 """
 
@@ -50,13 +65,90 @@ from bench_lift import LOGISTIC, LOGISTIC_GRID  # the same pipeline as the lift 
 
 from ganaug import AugmentedRandomOverSampler, GANOversampler, TranslationOversampler
 from ganaug.datasets import load_splits
-from ganaug.evaluation import CNNClassifier, evaluate_lift, paired_lift
+from ganaug.evaluation import CNNClassifier, _protocol, evaluate_lift, paired_lift
+from ganaug.over_sampling._translation import AUTO_STEPS
+from ganaug.training.translation import TranslationTrainer
 
 CASES = {  # data, classifier, ratios, shares, seeds: the issue's judgement rows
     "breastmnist-cnn": ("breastmnist", "cnn", (50, 25), (0.3, 0.5), 10),
     "breastmnist-logistic": ("breastmnist", "logistic", (50, 25), (0.3, 0.5), 10),
     "adrenal3d": ("adrenalmnist3d", "cnn", (50,), (0.3, 0.5), 6),
 }
+
+
+class _DiscriminatorPoolTrainer(TranslationTrainer):
+    """The pool as real rows for the discriminator's real/fake head only: never
+    translated in training."""
+
+    def _fakes(self, generator, x, y, x_pool=None):
+        return super()._fakes(generator, x, y)
+
+    def _generator_penalty(self, generator, x, y, fake, x_pool=None):
+        return super()._generator_penalty(generator, x, y, fake)
+
+
+class _NoPoolTrainer(TranslationTrainer):
+    """Training without the pool (its batches' pool rows ignored)."""
+
+    def discriminator_step(self, x, y, x_pool=None):
+        return super().discriminator_step(x, y)
+
+    def generator_step(self, x, y, x_pool=None):
+        return super().generator_step(x, y)
+
+
+class _PartPoolTranslation(TranslationOversampler):
+    """A lever of the issue's list: the pool for one part of the translator only.
+    ``_trainer`` trains with it or not; ``_pool_sources`` says whether its rows are
+    translated into new samples."""
+
+    _trainer, _pool_sources = TranslationTrainer, True
+
+    def _make_trainer(self, generator, discriminator, policy, context):
+        return self._trainer(
+            generator,
+            discriminator,
+            cycle_weight=self.cycle_weight,
+            identity_weight=self.identity_weight,
+            change_weight=self.change_weight,
+            **self._common_trainer_kwargs(policy, context),
+        )
+
+    def _synthetic_rows(self, X, y, cls, n_samples, rng):
+        if self._pool_sources:
+            return super()._synthetic_rows(X, y, cls, n_samples, rng)
+        pool, self._X_unlabelled = self._X_unlabelled, None
+        try:
+            return super()._synthetic_rows(X, y, cls, n_samples, rng)
+        finally:
+            self._X_unlabelled = pool
+
+
+class DiscriminatorPoolTranslation(_PartPoolTranslation):
+    """The pool for the discriminator only: not translated in training, no source."""
+
+    _trainer, _pool_sources = _DiscriminatorPoolTrainer, False
+
+
+class SourcePoolTranslation(_PartPoolTranslation):
+    """The pool as translation sources only (and the label gate's feature space):
+    training never sees it."""
+
+    _trainer = _NoPoolTrainer
+
+
+class TrainingPoolTranslation(_PartPoolTranslation):
+    """The pool in training only (the discriminator and the translator): no source."""
+
+    _pool_sources = False
+
+
+class Translation3x(TranslationOversampler):
+    """Three times the translator's "auto" steps (the issue's "3x steps")."""
+
+    _auto_steps_by_kind = {kind: 3 * steps for kind, steps in AUTO_STEPS.items()}
+
+
 SAMPLERS = {
     "gan": GANOversampler,
     "gan-pseudo": partial(GANOversampler, semi_supervised="pseudo-labels"),
@@ -64,6 +156,14 @@ SAMPLERS = {
     "translation": TranslationOversampler,
     "translation-pseudo": partial(TranslationOversampler, semi_supervised="pseudo-labels"),
     "translation-k1": partial(TranslationOversampler, semi_supervised="k-plus-one"),
+    # the levers before "blocked": which part of the translator the pool reaches,
+    # signature balancing, 3x steps
+    "translation-dpool": DiscriminatorPoolTranslation,
+    "translation-sources": SourcePoolTranslation,
+    "translation-trainpool": TrainingPoolTranslation,
+    "translation-balanced": partial(TranslationOversampler, balance_synthetic=0.25),
+    "translation-3x": Translation3x,
+    "translation-3x-pseudo": partial(Translation3x, semi_supervised="pseudo-labels"),
     "ros-augment": AugmentedRandomOverSampler,
 }
 CW = "+class-weight"
@@ -147,12 +247,32 @@ def judgements(report, samplers: list[str]) -> list[str]:
     return lines
 
 
-def _samplers(names: list[str], epochs) -> dict:
+def _samplers(names: list[str], epochs, threshold) -> dict:
     params = {} if epochs is None else {"epochs": epochs}
+    pseudo = {} if threshold is None else {"pseudo_label_threshold": threshold}
     return {
-        name: SAMPLERS[name](**params) if name != "ros-augment" else SAMPLERS[name]()
+        name: SAMPLERS[name]()
+        if name == "ros-augment"
+        else SAMPLERS[name](**params, **(pseudo if name.endswith("-pseudo") else {}))
         for name in names
     }
+
+
+def pool_at_prevalence(prevalence: float, minority) -> None:
+    """Make every seed's pool hold ``prevalence`` of the ``minority`` class (the
+    issue's 5%, the clinically common case): after the protocol's stratified split,
+    a seeded draw of the pool's minority rows leaves the run (neither labelled nor
+    pooled; the oracle learns the smaller pool)."""
+    split = _protocol.split_pool
+
+    def split_at_prevalence(y, share, seed, groups=None):
+        labelled, pool = split(y, share, seed, groups)
+        rare = pool[np.isin(y[pool], minority)]
+        keep = round(prevalence * (len(pool) - len(rare)) / (1 - prevalence))
+        left_out = np.random.RandomState(seed).choice(rare, max(len(rare) - keep, 0), False)
+        return labelled, np.setdiff1d(pool, left_out)
+
+    _protocol.split_pool = split_at_prevalence
 
 
 def main() -> None:
@@ -169,12 +289,23 @@ def main() -> None:
     )
     parser.add_argument("--epochs", type=int, help="sampler epochs (default: 'auto')")
     parser.add_argument("--cnn-steps", type=int, help="CNN steps (default: its own, 300)")
+    parser.add_argument(
+        "--pseudo-threshold", type=float, help="pseudo_label_threshold (default: 0.9)"
+    )
+    parser.add_argument(
+        "--pool-prevalence",
+        type=float,
+        help="the pool's minority share (default: the data's, by the stratified split)",
+    )
     parser.add_argument("--device", default="auto")
     parser.add_argument("--out", default=None)
     args = parser.parse_args()
     source, kind, ratios, shares, seeds = CASES[args.case]
     ratios, shares, seeds = args.ratios or ratios, args.shares or shares, args.seeds or seeds
     splits = load_splits(source)
+    if args.pool_prevalence is not None:
+        counts = np.unique(splits.y, return_counts=True)
+        pool_at_prevalence(args.pool_prevalence, counts[0][np.argmin(counts[1])])
     if kind == "logistic":
         classifier, grid = LOGISTIC, LOGISTIC_GRID
     else:
@@ -193,7 +324,7 @@ def main() -> None:
                 X_val=splits.X_val,
                 y_val=splits.y_val,
                 methods=methods_for(args.samplers, tuple(args.pool_only)),
-                samplers=_samplers(args.samplers, args.epochs),
+                samplers=_samplers(args.samplers, args.epochs, args.pseudo_threshold),
                 classifier=classifier,
                 param_grid=grid,
                 imbalance_ratio=ratio,
