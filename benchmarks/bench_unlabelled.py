@@ -163,7 +163,6 @@ SAMPLERS = {
     "translation-trainpool": TrainingPoolTranslation,
     "translation-balanced": partial(TranslationOversampler, balance_synthetic=0.25),
     "translation-3x": Translation3x,
-    "translation-3x-pseudo": partial(Translation3x, semi_supervised="pseudo-labels"),
     "ros-augment": AugmentedRandomOverSampler,
 }
 CW = "+class-weight"
